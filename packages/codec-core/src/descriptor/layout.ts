@@ -1,0 +1,66 @@
+/**
+ * The 257-D face descriptor layout, in the Deep3DFaceRecon order used by existing tools.
+ * Every package reads field offsets from here; nothing else hard-codes them.
+ */
+export const DESCRIPTOR_LENGTH = 257 as const;
+
+/** Field groups of the descriptor: half-open `[start, end)` ranges. */
+export const DescriptorField = {
+  identity: { start: 0, end: 80 },
+  expression: { start: 80, end: 144 },
+  texture: { start: 144, end: 224 },
+  rotation: { start: 224, end: 227 },
+  lighting: { start: 227, end: 254 },
+  translation: { start: 254, end: 257 },
+} as const;
+
+/** Name of one descriptor field group. */
+export type DescriptorFieldName = keyof typeof DescriptorField;
+
+/** All field names in layout order. */
+export const DESCRIPTOR_FIELD_NAMES = Object.freeze(Object.keys(DescriptorField) as DescriptorFieldName[]);
+
+/**
+ * Partial profiles: the fields a receiver needs for one task.
+ * `expression` feeds expression recognition and animation; `identity` feeds verification.
+ */
+export const Profile = {
+  full: ['identity', 'expression', 'texture', 'rotation', 'lighting', 'translation'],
+  expression: ['expression', 'rotation', 'translation'],
+  identity: ['identity', 'texture'],
+} as const satisfies Record<string, readonly DescriptorFieldName[]>;
+
+/** Name of a descriptor profile. */
+export type ProfileName = keyof typeof Profile;
+
+/** Profile names in wire order (their index is the profile's wire value). */
+export const PROFILE_NAMES = Object.freeze(['full', 'expression', 'identity'] as const satisfies readonly ProfileName[]);
+
+/** Length of one field group. */
+export function fieldLength(name: DescriptorFieldName): number {
+  const f = DescriptorField[name];
+  return f.end - f.start;
+}
+
+/** Indices into the 257-D descriptor covered by a profile, in layout order. */
+export function profileIndices(profile: ProfileName): Uint16Array {
+  const fields = Profile[profile];
+  const out: number[] = [];
+  for (const name of DESCRIPTOR_FIELD_NAMES) {
+    if (!(fields as readonly string[]).includes(name)) continue;
+    const f = DescriptorField[name];
+    for (let i = f.start; i < f.end; i++) out.push(i);
+  }
+  return Uint16Array.from(out);
+}
+
+/** Number of descriptor values a profile carries (257, 70 or 160). */
+export function profileLength(profile: ProfileName): number {
+  return profileIndices(profile).length;
+}
+
+/** A view of one field group of a descriptor (no copy). */
+export function fieldView(descriptor: Float32Array, name: DescriptorFieldName): Float32Array {
+  const f = DescriptorField[name];
+  return descriptor.subarray(f.start, f.end);
+}
