@@ -34,7 +34,11 @@ export const Profile = {
 export type ProfileName = keyof typeof Profile;
 
 /** Profile names in wire order (their index is the profile's wire value). */
-export const PROFILE_NAMES = Object.freeze(['full', 'expression', 'identity'] as const satisfies readonly ProfileName[]);
+export const PROFILE_NAMES = Object.freeze([
+  'full',
+  'expression',
+  'identity',
+] as const satisfies readonly ProfileName[]);
 
 /** Length of one field group. */
 export function fieldLength(name: DescriptorFieldName): number {
