@@ -1,1 +1,2 @@
-export {};
+export type { Command } from './command.js';
+export { main } from './main.js';
