@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The one command that runs every test on a fresh clone (CI calls exactly this).
+# Tests that need the real data in ../shared/data (or $SEMFACE_DATA_ROOT) run when it exists
+# and say they were skipped otherwise.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --with-browser
+
+if [ -d "${SEMFACE_DATA_ROOT:-../shared/data}" ]; then
+  echo "test: real data root found at ${SEMFACE_DATA_ROOT:-../shared/data}: data tests will run"
+else
+  echo "test: no data root (../shared/data): tests that need real data will be skipped"
+fi
+
+echo "test: protobuf drift check"
+pnpm --filter @semface/protocol run generate:check
+
+echo "test: lint"
+pnpm lint
+
+echo "test: python (training/)"
+training/.venv/bin/python -m pytest -q training
+
+echo "test: vitest"
+pnpm test
