@@ -121,3 +121,36 @@ export class NpyInvalidError extends ExtractorError {
     super('SEMFACE_ERR_NPY_INVALID', `invalid .npy: ${detail}`);
   }
 }
+
+// --- face model and fitting (fit/) ---
+
+/** The face-model files (`face-model.json` + `face-model.bin`) are missing. */
+export class FaceModelNotFoundError extends ExtractorError {
+  constructor(
+    /** The path that was not found. */
+    readonly path: string,
+  ) {
+    super('SEMFACE_ERR_FACE_MODEL_NOT_FOUND', `face model not found: ${path}`);
+  }
+}
+
+/** The face-model files exist but are malformed (bad header, wrong sizes, checksum mismatch). */
+export class FaceModelInvalidError extends ExtractorError {
+  constructor(detail: string) {
+    super('SEMFACE_ERR_FACE_MODEL_INVALID', `invalid face model: ${detail}`);
+  }
+}
+
+/** A detected face mesh cannot be fitted (too few points, wrong length, non-finite or degenerate). */
+export class InvalidMeshError extends ExtractorError {
+  constructor(detail: string) {
+    super('SEMFACE_ERR_INVALID_MESH', `invalid face mesh: ${detail}`);
+  }
+}
+
+/** A descriptor has the wrong length or non-finite values. */
+export class InvalidDescriptorError extends ExtractorError {
+  constructor(detail: string) {
+    super('SEMFACE_ERR_INVALID_DESCRIPTOR', `invalid descriptor: ${detail}`);
+  }
+}
