@@ -1,0 +1,3 @@
+export * from './npy.js';
+export * from './npy-stream.js';
+export * from './sidecar.js';
