@@ -1,1 +1,5 @@
-export {};
+export * from './input/index.js';
+export * from './output/index.js';
+export * from './batch/index.js';
+export * from './errors.js';
+export * from './types.js';
