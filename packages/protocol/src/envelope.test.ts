@@ -47,9 +47,10 @@ describe('envelope codec', () => {
   });
 
   it('round-trips a bus message', () => {
-    const b = decodeBusMessage(encodeBusMessage({ originNode: 'n1', envelope: { ping: { nonce: 7 } } }));
+    const inner = encodeEnvelope({ ping: { nonce: 7 } });
+    const b = decodeBusMessage(encodeBusMessage({ originNode: 'n1', envelope: inner }));
     expect(b.originNode).toBe('n1');
-    expect(b.envelope?.ping?.nonce).toBe(7);
+    expect(decodeEnvelope(b.envelope).ping?.nonce).toBe(7);
   });
 });
 

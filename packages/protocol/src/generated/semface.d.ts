@@ -1631,7 +1631,7 @@ export namespace semface {
             targetNode?: (string|null);
 
             /** BusMessage envelope */
-            envelope?: (semface.v1.IEnvelope|null);
+            envelope?: (Uint8Array|null);
 
             /** BusMessage syncRequest */
             syncRequest?: (boolean|null);
@@ -1653,7 +1653,7 @@ export namespace semface {
             public targetNode: string;
 
             /** BusMessage envelope. */
-            public envelope?: (semface.v1.IEnvelope|null);
+            public envelope: Uint8Array;
 
             /** BusMessage syncRequest. */
             public syncRequest: boolean;

@@ -4748,7 +4748,7 @@ export const semface = $root.semface = (() => {
              * @interface IBusMessage
              * @property {string|null} [originNode] BusMessage originNode
              * @property {string|null} [targetNode] BusMessage targetNode
-             * @property {semface.v1.IEnvelope|null} [envelope] BusMessage envelope
+             * @property {Uint8Array|null} [envelope] BusMessage envelope
              * @property {boolean|null} [syncRequest] BusMessage syncRequest
              */
 
@@ -4785,11 +4785,11 @@ export const semface = $root.semface = (() => {
 
             /**
              * BusMessage envelope.
-             * @member {semface.v1.IEnvelope|null|undefined} envelope
+             * @member {Uint8Array} envelope
              * @memberof semface.v1.BusMessage
              * @instance
              */
-            BusMessage.prototype.envelope = null;
+            BusMessage.prototype.envelope = $util.newBuffer([]);
 
             /**
              * BusMessage syncRequest.
@@ -4832,7 +4832,7 @@ export const semface = $root.semface = (() => {
                 if (message.targetNode != null && Object.hasOwnProperty.call(message, "targetNode"))
                     writer.uint32(/* id 2, wireType 2 =*/18).string(message.targetNode);
                 if (message.envelope != null && Object.hasOwnProperty.call(message, "envelope"))
-                    $root.semface.v1.Envelope.encode(message.envelope, writer.uint32(/* id 3, wireType 2 =*/26).fork(), q + 1).ldelim();
+                    writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.envelope);
                 if (message.syncRequest != null && Object.hasOwnProperty.call(message, "syncRequest"))
                     writer.uint32(/* id 4, wireType 0 =*/32).bool(message.syncRequest);
                 return writer;
@@ -4894,7 +4894,7 @@ export const semface = $root.semface = (() => {
                             break;
                         }
                     case 3: {
-                            message.envelope = $root.semface.v1.Envelope.decode(reader, reader.uint32(), undefined, long + 1);
+                            message.envelope = reader.bytes();
                             break;
                         }
                     case 4: {
@@ -4951,11 +4951,9 @@ export const semface = $root.semface = (() => {
                 if (message.targetNode != null && Object.hasOwnProperty.call(message, "targetNode"))
                     if (!$util.isString(message.targetNode))
                         return "targetNode: string expected";
-                if (message.envelope != null && Object.hasOwnProperty.call(message, "envelope")) {
-                    let error = $root.semface.v1.Envelope.verify(message.envelope, long + 1);
-                    if (error)
-                        return "envelope." + error;
-                }
+                if (message.envelope != null && Object.hasOwnProperty.call(message, "envelope"))
+                    if (!(message.envelope && typeof message.envelope.length === "number" || $util.isString(message.envelope)))
+                        return "envelope: buffer expected";
                 if (message.syncRequest != null && Object.hasOwnProperty.call(message, "syncRequest"))
                     if (typeof message.syncRequest !== "boolean")
                         return "syncRequest: boolean expected";
@@ -4984,11 +4982,11 @@ export const semface = $root.semface = (() => {
                     message.originNode = String(object.originNode);
                 if (object.targetNode != null)
                     message.targetNode = String(object.targetNode);
-                if (object.envelope != null) {
-                    if (!$util.isObject(object.envelope))
-                        throw TypeError(".semface.v1.BusMessage.envelope: object expected");
-                    message.envelope = $root.semface.v1.Envelope.fromObject(object.envelope, long + 1);
-                }
+                if (object.envelope != null)
+                    if (typeof object.envelope === "string")
+                        $util.base64.decode(object.envelope, message.envelope = $util.newBuffer($util.base64.length(object.envelope)), 0);
+                    else if (object.envelope.length >= 0)
+                        message.envelope = object.envelope;
                 if (object.syncRequest != null)
                     message.syncRequest = Boolean(object.syncRequest);
                 return message;
@@ -5014,7 +5012,13 @@ export const semface = $root.semface = (() => {
                 if (options.defaults) {
                     object.originNode = "";
                     object.targetNode = "";
-                    object.envelope = null;
+                    if (options.bytes === String)
+                        object.envelope = "";
+                    else {
+                        object.envelope = [];
+                        if (options.bytes !== Array)
+                            object.envelope = $util.newBuffer(object.envelope);
+                    }
                     object.syncRequest = false;
                 }
                 if (message.originNode != null && Object.hasOwnProperty.call(message, "originNode"))
@@ -5022,7 +5026,7 @@ export const semface = $root.semface = (() => {
                 if (message.targetNode != null && Object.hasOwnProperty.call(message, "targetNode"))
                     object.targetNode = message.targetNode;
                 if (message.envelope != null && Object.hasOwnProperty.call(message, "envelope"))
-                    object.envelope = $root.semface.v1.Envelope.toObject(message.envelope, options, q + 1);
+                    object.envelope = options.bytes === String ? $util.base64.encode(message.envelope, 0, message.envelope.length) : options.bytes === Array ? Array.prototype.slice.call(message.envelope) : message.envelope;
                 if (message.syncRequest != null && Object.hasOwnProperty.call(message, "syncRequest"))
                     object.syncRequest = message.syncRequest;
                 return object;
