@@ -55,7 +55,10 @@ export class ImageTooLargeError extends ExtractorError {
     readonly pixels: number,
     readonly maxPixels: number,
   ) {
-    super('SEMFACE_ERR_IMAGE_TOO_LARGE', `image ${path} has ${pixels} pixels, more than maxPixels=${maxPixels}`);
+    super(
+      'SEMFACE_ERR_IMAGE_TOO_LARGE',
+      `image ${path} has ${pixels} pixels, more than maxPixels=${maxPixels}`,
+    );
   }
 }
 
@@ -152,5 +155,26 @@ export class InvalidMeshError extends ExtractorError {
 export class InvalidDescriptorError extends ExtractorError {
   constructor(detail: string) {
     super('SEMFACE_ERR_INVALID_DESCRIPTOR', `invalid descriptor: ${detail}`);
+  }
+}
+
+// --- detection and face mesh (detect/, mesh/, models/) ---
+
+/** No face was found in a frame (the pipeline raises this when the detector returns nothing). */
+export class NoFaceError extends ExtractorError {
+  constructor(detail = 'no face found') {
+    super('SEMFACE_ERR_NO_FACE', detail);
+  }
+}
+
+/** An ONNX model file is missing, unreadable or not the model the extractor expects. */
+export class ModelLoadError extends ExtractorError {
+  constructor(
+    /** Path of the model file. */
+    readonly path: string,
+    detail: string,
+    cause?: unknown,
+  ) {
+    super('SEMFACE_ERR_MODEL_LOAD', `cannot load model ${path}: ${detail}`, { cause });
   }
 }
