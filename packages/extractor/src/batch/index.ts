@@ -1,1 +1,2 @@
 export * from './run-batch.js';
+export * from './descriptor-job.js';
