@@ -1,1 +1,32 @@
-export {};
+export { createRelayServer, RelayServer, type RelayAddress } from './http/relay-server.js';
+export {
+  DEFAULT_RELAY_OPTIONS,
+  resolveRelayOptions,
+  type RelayServerOptions,
+  type ResolvedRelayOptions,
+} from './config/options.js';
+export { relayOptionsFromArgs, RELAY_ENV_VARS } from './config/from-args.js';
+export {
+  mintToken,
+  TokenVerifier,
+  DEFAULT_TOKEN_ISSUER,
+  TOKEN_AUDIENCE,
+  MIN_SECRET_BYTES,
+  type Grants,
+  type MintTokenOptions,
+} from './auth/token.js';
+export type { Bus, BusHandler, BusUnsubscribe } from './bus/bus.js';
+export { InProcessBus } from './bus/in-process-bus.js';
+export { NatsBus, type NatsBusOptions } from './bus/nats-bus.js';
+export { RedisBus, type RedisBusOptions } from './bus/redis-bus.js';
+export { createBus } from './bus/create-bus.js';
+export { Relay } from './relay/relay.js';
+export { RelayMetrics } from './metrics/relay-metrics.js';
+export {
+  SemfaceServerError,
+  RelayError,
+  TokenInvalidError,
+  TokenExpiredError,
+  BusError,
+  ServerStateError,
+} from './errors.js';

@@ -1,0 +1,126 @@
+import { ANY_ROOM, WireLimits, isValidRoomName } from '@semface/protocol';
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { TokenExpiredError, TokenInvalidError } from '../errors.js';
+
+/** What a relay access token allows. */
+export interface Grants {
+  /** Identity of the holder (JWT `sub`). */
+  readonly identity: string;
+  /** Room the token is valid for, or `*` for any room. */
+  readonly room: string;
+  /** May send frames. */
+  readonly canPublish: boolean;
+  /** May receive frames. */
+  readonly canSubscribe: boolean;
+  /** Expiry, Unix epoch seconds. */
+  readonly expiresAt: number;
+}
+
+/** Options of {@link mintToken}. */
+export interface MintTokenOptions {
+  /** Identity (`sub`). */
+  identity: string;
+  /** Room or `*`. */
+  room: string;
+  /** Publish grant. Default true. */
+  canPublish?: boolean;
+  /** Subscribe grant. Default true. */
+  canSubscribe?: boolean;
+  /** Lifetime in seconds. Default 3600. */
+  ttlSeconds?: number;
+  /** Issuer claim. Default `semface`. */
+  issuer?: string;
+}
+
+/** JWT issuer the relay expects by default. */
+export const DEFAULT_TOKEN_ISSUER = 'semface';
+/** JWT audience of relay tokens. */
+export const TOKEN_AUDIENCE = 'semface-relay';
+/** Shortest accepted HS256 secret, in bytes (RFC 7518: key at least as long as the hash). */
+export const MIN_SECRET_BYTES = 32;
+
+const encoder = new TextEncoder();
+
+function secretKey(secret: string): Uint8Array {
+  if (typeof secret !== 'string') throw new TypeError('token secret must be a string');
+  const key = encoder.encode(secret);
+  if (key.length < MIN_SECRET_BYTES) {
+    throw new RangeError(`token secret must be at least ${MIN_SECRET_BYTES} bytes`);
+  }
+  return key;
+}
+
+function checkRoom(room: string): void {
+  if (room !== ANY_ROOM && !isValidRoomName(room)) throw new RangeError(`invalid room name '${room}'`);
+}
+
+/** Signs an HS256 relay token. */
+export async function mintToken(secret: string, opts: MintTokenOptions): Promise<string> {
+  const key = secretKey(secret);
+  if (typeof opts.identity !== 'string' || opts.identity.length === 0) {
+    throw new TypeError('identity must be a non-empty string');
+  }
+  if (opts.identity.length > WireLimits.maxIdentityLength) throw new RangeError('identity too long');
+  checkRoom(opts.room);
+  const ttl = opts.ttlSeconds ?? 3600;
+  if (!Number.isInteger(ttl) || ttl <= 0) throw new RangeError('ttlSeconds must be a positive integer');
+  return new SignJWT({
+    room: opts.room,
+    can_publish: opts.canPublish ?? true,
+    can_subscribe: opts.canSubscribe ?? true,
+  })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(opts.identity)
+    .setIssuer(opts.issuer ?? DEFAULT_TOKEN_ISSUER)
+    .setAudience(TOKEN_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + ttl)
+    .sign(key);
+}
+
+/** Verifies relay tokens with one secret; reusable. */
+export class TokenVerifier {
+  readonly #key: Uint8Array;
+  readonly #issuer: string;
+  constructor(secret: string, issuer: string = DEFAULT_TOKEN_ISSUER) {
+    this.#key = secretKey(secret);
+    this.#issuer = issuer;
+  }
+
+  /**
+   * Checks signature (HS256 only), issuer, audience and expiry, and returns the grants.
+   * @throws TokenExpiredError, TokenInvalidError
+   */
+  async verify(token: string | null | undefined): Promise<Grants> {
+    if (!token) throw new TokenInvalidError('missing token');
+    let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
+    try {
+      ({ payload } = await jwtVerify(token, this.#key, {
+        algorithms: ['HS256'],
+        issuer: this.#issuer,
+        audience: TOKEN_AUDIENCE,
+        requiredClaims: ['exp', 'sub'],
+      }));
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) throw new TokenExpiredError('token expired', { cause: err });
+      throw new TokenInvalidError(`invalid token: ${(err as Error).message}`, { cause: err });
+    }
+    const { sub, room, can_publish: pub, can_subscribe: subscribe, exp } = payload as Record<string, unknown>;
+    if (typeof sub !== 'string' || sub.length === 0 || sub.length > WireLimits.maxIdentityLength) {
+      throw new TokenInvalidError('invalid sub claim');
+    }
+    if (typeof room !== 'string' || (room !== ANY_ROOM && !isValidRoomName(room))) {
+      throw new TokenInvalidError('invalid room claim');
+    }
+    if (typeof pub !== 'boolean' || typeof subscribe !== 'boolean') {
+      throw new TokenInvalidError('invalid grant claims');
+    }
+    return Object.freeze({
+      identity: sub,
+      room,
+      canPublish: pub,
+      canSubscribe: subscribe,
+      expiresAt: exp as number,
+    });
+  }
+}

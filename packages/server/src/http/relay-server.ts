@@ -1,0 +1,188 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ANY_ROOM, isValidRoomName } from '@semface/protocol';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { type Logger, pino } from 'pino';
+import { WebSocketServer } from 'ws';
+import { TokenVerifier, mintToken } from '../auth/token.js';
+import type { Bus } from '../bus/bus.js';
+import { createBus } from '../bus/create-bus.js';
+import {
+  type RelayServerOptions,
+  type ResolvedRelayOptions,
+  resolveRelayOptions,
+} from '../config/options.js';
+import { ServerStateError } from '../errors.js';
+import { RelayMetrics } from '../metrics/relay-metrics.js';
+import { Relay } from '../relay/relay.js';
+
+/** Address a started server listens on. */
+export interface RelayAddress {
+  host: string;
+  port: number;
+  /** WebSocket URL of the relay endpoint. */
+  url: string;
+}
+
+/** A relay node: HTTP endpoints plus the WebSocket relay. */
+export class RelayServer {
+  readonly options: ResolvedRelayOptions;
+  readonly log: Logger;
+  readonly metrics = new RelayMetrics();
+  readonly #app: FastifyInstance;
+  readonly #wss: WebSocketServer;
+  readonly #verifier: TokenVerifier;
+  #bus: Bus | undefined;
+  #ownsBus = false;
+  #relay: Relay | undefined;
+  #state: 'new' | 'starting' | 'running' | 'closing' | 'closed' = 'new';
+  #address: RelayAddress | undefined;
+
+  constructor(options: Partial<RelayServerOptions> & { tokenSecret: string }) {
+    this.options = resolveRelayOptions(options);
+    const o = this.options;
+    this.log = o.logger ?? pino({ level: o.logLevel, base: { service: 'semface-relay' } });
+    this.#verifier = new TokenVerifier(o.tokenSecret, o.tokenIssuer);
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      perMessageDeflate: false,
+      maxPayload: o.hardMaxMessageBytes,
+      clientTracking: false,
+    });
+    this.#app = Fastify({
+      loggerInstance: this.log.child({ component: 'http' }) as FastifyBaseLogger,
+      disableRequestLogging: true,
+      bodyLimit: 16 * 1024,
+    });
+    this.#routes();
+  }
+
+  /** The relay core (after start()). */
+  get relay(): Relay {
+    if (!this.#relay) throw new ServerStateError('server not started');
+    return this.#relay;
+  }
+
+  /** Listening address (after start()). */
+  get address(): RelayAddress {
+    if (!this.#address) throw new ServerStateError('server not started');
+    return this.#address;
+  }
+
+  /** Connects the bus and starts listening. */
+  async start(): Promise<RelayAddress> {
+    if (this.#state !== 'new') throw new ServerStateError(`cannot start a server that is ${this.#state}`);
+    this.#state = 'starting';
+    const o = this.options;
+    if (o.bus) {
+      this.#bus = o.bus;
+    } else {
+      this.#bus = await createBus(o.busUrl);
+      this.#ownsBus = true;
+    }
+    this.#relay = new Relay(o, this.log, this.metrics, this.#verifier, this.#bus);
+    this.#app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.#upgrade(req, socket, head),
+    );
+    await this.#app.listen({ host: o.host, port: o.port });
+    const addr = this.#app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : o.port;
+    const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+    this.#address = { host: o.host, port, url: `ws://${host}:${port}${o.path}` };
+    this.#state = 'running';
+    this.log.info(
+      {
+        url: this.#address.url,
+        node: this.#relay.nodeId,
+        bus: this.#bus.kind,
+        devTokens: o.devTokenEndpoint,
+      },
+      'relay listening',
+    );
+    return this.#address;
+  }
+
+  #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = (req.url ?? '').split('?')[0];
+    const reject = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (path !== this.options.path) {
+      reject(404, 'Not Found');
+      return;
+    }
+    const relay = this.#relay;
+    if (
+      !relay ||
+      this.#state !== 'running' ||
+      relay.draining ||
+      relay.connectionCount >= this.options.maxConnections
+    ) {
+      reject(503, 'Service Unavailable');
+      return;
+    }
+    socket.on('error', () => socket.destroy());
+    this.#wss.handleUpgrade(req, socket, head, (ws) => relay.accept(ws, req));
+  }
+
+  #routes(): void {
+    const app = this.#app;
+    app.get('/healthz', async () => ({ status: 'ok' }));
+    app.get('/readyz', async (_req, reply) => {
+      const ready = this.#state === 'running' && !this.#relay?.draining && (this.#bus?.connected ?? false);
+      return reply
+        .code(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : 'not ready', bus: this.#bus?.kind });
+    });
+    app.get('/metrics', async (_req, reply) => {
+      const body = await this.metrics.registry.metrics();
+      return reply.type(this.metrics.registry.contentType).send(body);
+    });
+    if (this.options.devTokenEndpoint) {
+      app.post('/v1/dev/token', async (req, reply) => {
+        const b = (req.body ?? {}) as Record<string, unknown>;
+        const identity =
+          typeof b.identity === 'string' ? b.identity : `dev-${Math.random().toString(36).slice(2, 8)}`;
+        const room = typeof b.room === 'string' ? b.room : ANY_ROOM;
+        if (room !== ANY_ROOM && !isValidRoomName(room))
+          return reply.code(400).send({ error: 'invalid room' });
+        try {
+          const token = await mintToken(this.options.tokenSecret, {
+            identity,
+            room,
+            canPublish: b.canPublish !== false,
+            canSubscribe: b.canSubscribe !== false,
+            ttlSeconds: typeof b.ttlSeconds === 'number' ? b.ttlSeconds : 3600,
+            issuer: this.options.tokenIssuer,
+          });
+          return { token, identity, room };
+        } catch (err) {
+          return reply.code(400).send({ error: (err as Error).message });
+        }
+      });
+    }
+  }
+
+  /**
+   * Graceful shutdown: /readyz turns 503, new upgrades are refused, subscriber queues drain
+   * (up to drainTimeoutMs), sockets close with 1001, then the bus and HTTP server close.
+   */
+  async close(): Promise<void> {
+    if (this.#state === 'closed' || this.#state === 'closing') return;
+    const wasRunning = this.#state === 'running';
+    this.#state = 'closing';
+    if (this.#relay) await this.#relay.drain(this.options.drainTimeoutMs);
+    if (this.#ownsBus) await this.#bus?.close();
+    if (wasRunning) await this.#app.close();
+    this.#wss.close();
+    this.#state = 'closed';
+    this.log.info('relay closed');
+  }
+}
+
+/** Creates (does not start) a relay server; options are validated here. */
+export function createRelayServer(
+  options: Partial<RelayServerOptions> & { tokenSecret: string },
+): RelayServer {
+  return new RelayServer(options);
+}

@@ -1,0 +1,544 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import {
+  ANY_ROOM,
+  type DecodedEnvelope,
+  type IEnvelope,
+  PROTOCOL_VERSION,
+  WireLimits,
+  decodeBusMessage,
+  decodeEnvelope,
+  encodeBusMessage,
+  encodeEnvelope,
+  frameKindName,
+  isReliableKind,
+  isValidRoomName,
+  type semface,
+} from '@semface/protocol';
+import type { Logger } from 'pino';
+import type { RawData, WebSocket } from 'ws';
+import type { TokenVerifier } from '../auth/token.js';
+import type { Bus, BusUnsubscribe } from '../bus/bus.js';
+import type { ResolvedRelayOptions } from '../config/options.js';
+import { RelayError } from '../errors.js';
+import type { RelayMetrics } from '../metrics/relay-metrics.js';
+import { Connection } from './connection.js';
+import { Room } from './room.js';
+
+/** Messages a client may send before its Hello is verified (pipelined Join etc.). */
+const MAX_EARLY_MESSAGES = 16;
+
+interface RoomState {
+  room: Room<Connection>;
+  unsubscribe: Promise<BusUnsubscribe> | undefined;
+}
+
+/**
+ * Relay core of one node: connections, rooms, fan-out, and the bus link to other nodes.
+ * Transport-agnostic beyond `ws`: the HTTP server hands it upgraded sockets.
+ */
+export class Relay {
+  readonly nodeId: string;
+  readonly #opts: ResolvedRelayOptions;
+  readonly #log: Logger;
+  readonly #metrics: RelayMetrics;
+  readonly #verifier: TokenVerifier;
+  readonly #bus: Bus;
+  readonly #rooms = new Map<string, RoomState>();
+  readonly #connections = new Set<Connection>();
+  readonly #early = new WeakMap<Connection, Buffer[]>();
+  readonly #framesIn = new Map<string, { inc(n?: number): void }>();
+  #seq = 0;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #draining = false;
+
+  constructor(
+    opts: ResolvedRelayOptions,
+    log: Logger,
+    metrics: RelayMetrics,
+    verifier: TokenVerifier,
+    bus: Bus,
+  ) {
+    this.#opts = opts;
+    this.nodeId = opts.nodeId ?? randomBytes(4).toString('hex');
+    this.#log = log;
+    this.#metrics = metrics;
+    this.#verifier = verifier;
+    this.#bus = bus;
+    bus.onError((err) => {
+      metrics.busErrors.inc();
+      log.warn({ err: err.message, bus: bus.kind }, 'bus error');
+    });
+    this.#heartbeat = setInterval(() => this.#beat(), opts.heartbeatIntervalMs);
+    this.#heartbeat.unref();
+  }
+
+  /** Open connections on this node. */
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  /** True once drain() started. */
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /** Takes over an upgraded WebSocket. */
+  accept(ws: WebSocket, req: IncomingMessage): void {
+    const id = `${this.nodeId}-${(++this.#seq).toString(36)}`;
+    const log = this.#log.child({ conn: id, ip: req.socket.remoteAddress });
+    const o = this.#opts;
+    const conn = new Connection(
+      id,
+      ws,
+      log,
+      this.#metrics,
+      {
+        highWaterBytes: o.highWaterBytes,
+        maxQueueMessages: o.maxQueueMessages,
+        maxQueueBytes: o.maxQueueBytes,
+      },
+      {
+        messagesPerSecond: o.rateLimitMessagesPerSecond,
+        burstMessages: o.rateLimitBurstMessages,
+        bytesPerSecond: o.rateLimitBytesPerSecond,
+        burstBytes: o.rateLimitBurstBytes,
+      },
+    );
+    this.#connections.add(conn);
+    this.#metrics.connections.set(this.#connections.size);
+    log.debug('connected');
+    const helloTimer = setTimeout(() => {
+      if (conn.state === 'hello') conn.close('helloTimeout', 'no Hello in time');
+    }, o.helloTimeoutMs);
+    helloTimer.unref();
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
+    ws.on('message', (data, isBinary) => {
+      conn.alive = true;
+      try {
+        this.#onMessage(conn, data, isBinary);
+      } catch (err) {
+        // A bug must cost one message, never the process.
+        log.error({ err }, 'message handler failed');
+        conn.sendError('internal', 'internal error');
+      }
+    });
+    ws.on('error', (err) => log.debug({ err: err.message }, 'socket error'));
+    ws.on('close', (code) => {
+      clearTimeout(helloTimer);
+      conn.state = 'closed';
+      conn.queue.close();
+      this.#connections.delete(conn);
+      this.#metrics.connections.set(this.#connections.size);
+      this.#leave(conn, code === 1000 ? 'close' : 'closed');
+      log.debug({ code }, 'disconnected');
+    });
+  }
+
+  #onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
+    if (conn.state === 'closed') return;
+    const buf = data as Buffer;
+    this.#metrics.bytesIn.inc(buf.length);
+    if (!isBinary) {
+      conn.sendError('malformed', 'text messages are not part of the protocol');
+      return;
+    }
+    if (buf.length > this.#opts.maxMessageBytes) {
+      conn.sendError(
+        'messageTooLarge',
+        `message of ${buf.length} bytes exceeds ${this.#opts.maxMessageBytes}`,
+      );
+      return;
+    }
+    if (!conn.admit(buf.length)) return;
+    if (conn.state === 'authenticating') {
+      const early = this.#early.get(conn) ?? [];
+      if (early.length >= MAX_EARLY_MESSAGES) {
+        conn.sendError('rateLimited', 'too many messages before Welcome');
+        return;
+      }
+      early.push(buf);
+      this.#early.set(conn, early);
+      return;
+    }
+    let env: DecodedEnvelope;
+    try {
+      env = decodeEnvelope(buf);
+    } catch (err) {
+      const empty = (err as { code?: string }).code === 'SEMFACE_ERR_PROTOCOL_EMPTY_ENVELOPE';
+      if (empty) conn.sendError('unknownMessage', 'envelope has no known message');
+      else conn.sendError('malformed', 'message is not a valid semface.v1.Envelope');
+      return;
+    }
+    if (conn.state === 'hello') {
+      if (env.body !== 'hello') {
+        conn.close('protocol', `expected hello, got ${env.body}`);
+        return;
+      }
+      void this.#onHello(conn, env.hello!);
+      return;
+    }
+    this.#dispatch(conn, env, buf);
+  }
+
+  async #onHello(conn: Connection, hello: semface.v1.IHello): Promise<void> {
+    if (hello.protocolVersion !== PROTOCOL_VERSION) {
+      conn.close(
+        'unsupportedVersion',
+        `protocol version ${hello.protocolVersion} unsupported; server speaks 1`,
+      );
+      return;
+    }
+    conn.state = 'authenticating';
+    try {
+      conn.grants = await this.#verifier.verify(hello.token);
+    } catch (err) {
+      if (err instanceof RelayError) conn.close(err.kind, err.message);
+      else conn.close('internal', 'token check failed');
+      return;
+    }
+    if (conn.state !== 'authenticating') return;
+    conn.state = 'ready';
+    const g = conn.grants;
+    conn.log.info({ identity: g.identity, room: g.room, client: hello.client }, 'authenticated');
+    conn.send({
+      welcome: {
+        participantId: conn.id,
+        protocolVersion: PROTOCOL_VERSION,
+        identity: g.identity,
+        room: g.room,
+        canPublish: g.canPublish,
+        canSubscribe: g.canSubscribe,
+        maxMessageBytes: this.#opts.maxMessageBytes,
+        heartbeatIntervalMs: this.#opts.heartbeatIntervalMs,
+        serverTimeMs: Date.now(),
+      },
+    });
+    const early = this.#early.get(conn);
+    this.#early.delete(conn);
+    if (early) {
+      for (const buf of early) {
+        if (conn.state !== 'ready') break;
+        let env: DecodedEnvelope;
+        try {
+          env = decodeEnvelope(buf);
+        } catch {
+          conn.sendError('malformed', 'message is not a valid semface.v1.Envelope');
+          continue;
+        }
+        this.#dispatch(conn, env, buf);
+      }
+    }
+  }
+
+  #dispatch(conn: Connection, env: DecodedEnvelope, raw: Buffer): void {
+    switch (env.body) {
+      case 'frame':
+        this.#onFrame(conn, env.frame as semface.v1.Frame, raw);
+        return;
+      case 'join':
+        this.#onJoin(conn, (env.join as semface.v1.Join).room);
+        return;
+      case 'leave':
+        if (conn.room === undefined) conn.sendError('notInRoom', 'not in a room');
+        else this.#leave(conn, 'leave');
+        return;
+      case 'keyFrameRequest':
+        this.#onKeyFrameRequest(conn, env.keyFrameRequest as semface.v1.KeyFrameRequest);
+        return;
+      case 'ping':
+        conn.send({ pong: { nonce: env.ping!.nonce, sentTimeUs: env.ping!.sentTimeUs } });
+        return;
+      case 'pong':
+        return;
+      case 'hello':
+        conn.sendError('protocol', 'already authenticated');
+        return;
+      default:
+        conn.sendError('unknownMessage', `clients may not send ${env.body}`);
+    }
+  }
+
+  #onJoin(conn: Connection, room: string): void {
+    const g = conn.grants!;
+    if (!isValidRoomName(room)) {
+      conn.sendError('protocol', 'invalid room name');
+      return;
+    }
+    if (g.room !== ANY_ROOM && g.room !== room) {
+      conn.close('forbidden', `token does not grant room '${room}'`);
+      return;
+    }
+    if (conn.room === room) {
+      conn.sendError('protocol', 'already in this room');
+      return;
+    }
+    if (conn.room !== undefined) this.#leave(conn, 'leave');
+    if (this.#draining) {
+      conn.close('internal', 'server is shutting down');
+      return;
+    }
+    let state = this.#rooms.get(room);
+    if (state && state.room.members.size >= this.#opts.maxRoomMembers) {
+      conn.sendError('forbidden', 'room is full');
+      return;
+    }
+    const fresh = !state;
+    if (!state) {
+      state = { room: new Room<Connection>(room), unsubscribe: undefined };
+      this.#rooms.set(room, state);
+      this.#metrics.rooms.set(this.#rooms.size);
+      state.unsubscribe = this.#bus
+        .subscribe(room, (data) => this.#onBus(room, data))
+        .catch((err: Error) => {
+          this.#metrics.busErrors.inc();
+          this.#log.warn({ err: err.message, room }, 'bus subscribe failed');
+          return async () => {};
+        });
+    }
+    const r = state.room;
+    conn.room = room;
+    conn.send({ joined: { room, peers: r.peers() } });
+    if (conn.canSubscribe) {
+      for (const bytes of r.cached()) {
+        conn.queue.push({
+          bytes,
+          reliable: true,
+          stream: undefined,
+          kind: 'replay',
+          ingressMs: performance.now(),
+        });
+      }
+    }
+    const joined = encodeEnvelope({ peerJoined: { room, peer: conn.peer } });
+    for (const m of r.members.values()) m.queue.push(control(joined));
+    r.members.set(conn.id, conn);
+    conn.log.debug({ room }, 'joined');
+    void (async () => {
+      // Publish only after our bus subscription exists, so sync answers are not lost.
+      await state.unsubscribe;
+      if (fresh) this.#busPublish(room, { syncRequest: true });
+      if (conn.room === room) this.#busPublish(room, { envelope: joined });
+    })();
+  }
+
+  #leave(conn: Connection, reason: string): void {
+    const room = conn.room;
+    if (room === undefined) return;
+    conn.room = undefined;
+    const state = this.#rooms.get(room);
+    if (!state) return;
+    const r = state.room;
+    r.members.delete(conn.id);
+    r.forget(conn.id);
+    const left = encodeEnvelope({ peerLeft: { room, participantId: conn.id, reason } });
+    for (const m of r.members.values()) m.queue.push(control(left));
+    this.#busPublish(room, { envelope: left });
+    if (r.empty) {
+      this.#rooms.delete(room);
+      this.#metrics.rooms.set(this.#rooms.size);
+      void state.unsubscribe?.then((u) => u()).catch(() => {});
+    }
+  }
+
+  #onFrame(conn: Connection, f: semface.v1.Frame, raw: Buffer): void {
+    const ingressMs = performance.now();
+    if (conn.room === undefined) {
+      conn.sendError('notInRoom', 'join a room before sending frames');
+      return;
+    }
+    if (!conn.grants!.canPublish) {
+      conn.sendError('forbidden', 'token has no publish grant');
+      return;
+    }
+    const kind = frameKindName(f.kind);
+    if (kind === undefined) {
+      conn.sendError('invalidFrame', `unknown frame kind ${f.kind}`);
+      return;
+    }
+    if (
+      f.payload.length === 0 ||
+      f.stream > WireLimits.maxStreamId ||
+      f.modelId.length > WireLimits.maxModelIdLength
+    ) {
+      conn.sendError('invalidFrame', 'frame needs a payload, stream <= 255 and model id <= 64 chars');
+      return;
+    }
+    let c = this.#framesIn.get(kind);
+    if (!c) {
+      c = this.#metrics.framesIn.labels(kind);
+      this.#framesIn.set(kind, c);
+    }
+    c.inc();
+    f.participantId = conn.id;
+    if (!f.relayTimeUs) f.relayTimeUs = Date.now() * 1000;
+    const bytes = encodeEnvelope({ frame: f });
+    void raw;
+    const state = this.#rooms.get(conn.room)!;
+    this.#fanOut(state.room, f, kind, bytes, ingressMs, conn.id);
+    this.#busPublish(conn.room, { envelope: bytes });
+  }
+
+  #fanOut(
+    r: Room<Connection>,
+    f: semface.v1.IFrame,
+    kind: string,
+    bytes: Uint8Array,
+    ingressMs: number,
+    skip?: string,
+  ): void {
+    const reliable = isReliableKind(f.kind ?? 0);
+    if (reliable) r.remember(f.participantId!, f.stream ?? 0, f.kind!, bytes);
+    const stream = `${f.participantId}:${f.stream ?? 0}`;
+    const msg = { bytes, reliable, stream, kind, ingressMs };
+    for (const m of r.members.values()) {
+      if (m.id !== skip && m.canSubscribe && m.state === 'ready') m.queue.push(msg);
+    }
+  }
+
+  #onKeyFrameRequest(conn: Connection, req: semface.v1.KeyFrameRequest): void {
+    if (conn.room === undefined) {
+      conn.sendError('notInRoom', 'join a room before requesting key frames');
+      return;
+    }
+    if (!conn.canSubscribe) {
+      conn.sendError('forbidden', 'token has no subscribe grant');
+      return;
+    }
+    const r = this.#rooms.get(conn.room)!.room;
+    if (!r.has(req.participantId)) {
+      conn.sendError('notInRoom', `participant '${req.participantId}' is not in the room`);
+      return;
+    }
+    const env: IEnvelope = {
+      keyFrameRequest: { participantId: req.participantId, stream: req.stream, requesterId: conn.id },
+    };
+    const target = r.members.get(req.participantId);
+    if (target) target.send(env);
+    else this.#busPublish(conn.room, { envelope: encodeEnvelope(env) });
+  }
+
+  #busPublish(
+    room: string,
+    msg: { envelope?: Uint8Array; syncRequest?: boolean; targetNode?: string },
+  ): void {
+    this.#metrics.busMessagesOut.inc();
+    this.#bus.publish(room, encodeBusMessage({ originNode: this.nodeId, ...msg }));
+  }
+
+  #onBus(room: string, data: Uint8Array): void {
+    let msg: semface.v1.BusMessage;
+    try {
+      msg = decodeBusMessage(data);
+    } catch {
+      this.#metrics.busErrors.inc();
+      return;
+    }
+    if (msg.originNode === this.nodeId || (msg.targetNode && msg.targetNode !== this.nodeId)) return;
+    const state = this.#rooms.get(room);
+    if (!state) return;
+    this.#metrics.busMessagesIn.inc();
+    const r = state.room;
+    if (msg.syncRequest) {
+      for (const m of r.members.values()) {
+        const joined = encodeEnvelope({ peerJoined: { room, peer: m.peer } });
+        this.#busPublish(room, { envelope: joined, targetNode: msg.originNode });
+        for (const bytes of r.cached(m.id))
+          this.#busPublish(room, { envelope: bytes, targetNode: msg.originNode });
+      }
+      return;
+    }
+    let env: DecodedEnvelope;
+    try {
+      env = decodeEnvelope(msg.envelope);
+    } catch {
+      this.#metrics.busErrors.inc();
+      return;
+    }
+    const bytes = msg.envelope;
+    switch (env.body) {
+      case 'frame': {
+        const f = env.frame as semface.v1.Frame;
+        const kind = frameKindName(f.kind);
+        if (kind === undefined || !r.has(f.participantId)) return;
+        this.#fanOut(r, f, kind, bytes, performance.now());
+        return;
+      }
+      case 'peerJoined': {
+        const peer = env.peerJoined!.peer;
+        if (!peer?.participantId || r.remote.has(peer.participantId)) return;
+        r.remote.set(peer.participantId, { peer, node: msg.originNode });
+        for (const m of r.members.values()) m.queue.push(control(bytes));
+        return;
+      }
+      case 'peerLeft': {
+        const id = (env.peerLeft as semface.v1.PeerLeft).participantId;
+        if (!r.remote.delete(id)) return;
+        r.forget(id);
+        for (const m of r.members.values()) m.queue.push(control(bytes));
+        return;
+      }
+      case 'keyFrameRequest': {
+        r.members
+          .get((env.keyFrameRequest as semface.v1.KeyFrameRequest).participantId)
+          ?.queue.push(control(bytes));
+        return;
+      }
+      default:
+        this.#metrics.busErrors.inc();
+    }
+  }
+
+  #beat(): void {
+    for (const conn of this.#connections) {
+      if (!conn.alive) {
+        conn.log.info('heartbeat timeout');
+        this.#metrics.errors.labels('SEMFACE_ERR_RELAY_HEARTBEAT_TIMEOUT').inc();
+        conn.state = 'closed';
+        conn.ws.terminate();
+        continue;
+      }
+      conn.alive = false;
+      try {
+        conn.ws.ping();
+      } catch {
+        conn.ws.terminate();
+      }
+    }
+  }
+
+  /**
+   * Stops admitting joins, lets each subscriber's queue drain (up to `timeoutMs`), then closes
+   * every socket with 1001 (going away).
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    this.#draining = true;
+    clearInterval(this.#heartbeat);
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
+      let busy = false;
+      for (const c of this.#connections) if (c.queue.backlogBytes > 0) busy = true;
+      if (!busy) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const closing = [...this.#connections].map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.ws.readyState === c.ws.CLOSED) return resolve();
+          c.ws.once('close', () => resolve());
+          c.ws.close(1001, 'server shutting down');
+          setTimeout(() => {
+            c.ws.terminate();
+            resolve();
+          }, 1_000).unref();
+        }),
+    );
+    await Promise.all(closing);
+  }
+}
+
+function control(bytes: Uint8Array) {
+  return { bytes, reliable: true, stream: undefined, kind: undefined, ingressMs: 0 };
+}
