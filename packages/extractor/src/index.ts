@@ -6,3 +6,4 @@ export * from './types.js';
 export * from './detect/index.js';
 export * from './mesh/index.js';
 export * from './models/index.js';
+export * from './fit/index.js';

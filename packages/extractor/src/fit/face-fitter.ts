@@ -1,0 +1,530 @@
+import { DESCRIPTOR_LENGTH } from '@semface/codec-core';
+import { InvalidDescriptorError, InvalidFrameError, InvalidMeshError } from '../errors.js';
+import type { DetectedFace, FittedFace, RgbaFrame } from '../types.js';
+import { sampleColors } from './color-sampling.js';
+import { COEFFICIENT_OFFSETS, DEFAULT_FACE_MODEL_DIR, FaceModel } from './face-model.js';
+import { addCombination, choleskySolveInPlace, matVec, ridgePseudoInverse } from './linalg.js';
+import { boundaryVertices } from './mesh-boundary.js';
+import { mirrorMap } from './mirror-map.js';
+import { vertexNormals } from './normals.js';
+import { anglesFromRotation, rotationFromAngles } from './rotation.js';
+import { type Similarity, SimilaritySolver, createSimilarity } from './similarity.js';
+import { SH_BANDS, SH_DC, shBasis } from './spherical-harmonics.js';
+
+/** Options of {@link FaceFitter}. */
+export interface FaceFitterOptions {
+  /** Alternations of pose (Procrustes) and shape (identity + expression) solves. Default 3; 1-20. */
+  readonly shapeIterations?: number;
+  /** Alternations of SH lighting and albedo solves. Default 3; 0-20 (0 = lighting only, mean albedo). */
+  readonly appearanceIterations?: number;
+  /**
+   * Minimum camera-facing weight (-n_z of the posed normal, in [0, 1]) for a vertex colour to
+   * count as observed. Default 0.2.
+   */
+  readonly visibilityThreshold?: number;
+  /** Conjugate-gradient steps of the visibility-weighted albedo solve per appearance iteration. Default 2; 0-50. */
+  readonly textureSolverSteps?: number;
+}
+
+/** Defaults of {@link FaceFitterOptions}. */
+export const DEFAULT_FACE_FITTER_OPTIONS = Object.freeze({
+  shapeIterations: 3,
+  appearanceIterations: 3,
+  visibilityThreshold: 0.2,
+  textureSolverSteps: 2,
+} satisfies Required<FaceFitterOptions>);
+
+/** Output size used to pose a descriptor when none is given (pixels). */
+export const DEFAULT_FRAME_SIZE = Object.freeze({ width: 256, height: 256 });
+
+/** A face rebuilt from a descriptor. */
+export interface ReconstructedMesh {
+  /** `V * 3`: x, y in pixels of the frame size, z in the same scale (larger = farther). */
+  readonly positions: Float32Array;
+  /** `V * 3` RGB in [0, 1]: albedo x SH shading, clamped. */
+  readonly colors: Float32Array;
+  /** `V * 3` unit normals in the camera frame. */
+  readonly normals: Float32Array;
+  /** Triangle vertex indices (shared with the model). */
+  readonly triangles: Uint16Array;
+}
+
+/** Size of the frame a descriptor's translation refers to. */
+export interface FrameSize {
+  readonly width: number;
+  readonly height: number;
+}
+
+function checkInteger(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw new TypeError(`${name} must be an integer`);
+  if (value < min || value > max) throw new RangeError(`${name} must be in [${min}, ${max}], got ${value}`);
+  return value;
+}
+
+function checkFrameSize(size: FrameSize): void {
+  if (!(size.width > 0 && size.height > 0 && Number.isFinite(size.width) && Number.isFinite(size.height))) {
+    throw new InvalidFrameError(`frame size must be positive, got ${size.width}x${size.height}`);
+  }
+}
+
+/**
+ * Fits the face model to detected meshes: pose by similarity Procrustes, identity and expression
+ * by ridge least squares (MAP with unit-variance priors), then SH lighting and albedo texture by
+ * alternating linear solves on colours sampled at the mesh vertices. Also rebuilds meshes from
+ * descriptors. Holds scratch buffers, so one instance fits one face at a time (calls are synchronous).
+ */
+export class FaceFitter {
+  readonly model: FaceModel;
+  readonly options: Readonly<Required<FaceFitterOptions>>;
+  /** Left/right partner of each vertex (from the mean shape). */
+  readonly mirror: Uint16Array;
+  private readonly shapeBasis: Float32Array;
+  private readonly shapePinv: Float64Array;
+  private readonly texturePinv: Float64Array;
+  private readonly kShape: number;
+  private readonly solver = new SimilaritySolver();
+  private readonly sim: Similarity = createSimilarity();
+  private readonly shape: Float64Array;
+  private readonly resid: Float64Array;
+  private readonly coef: Float64Array;
+  private readonly posed: Float64Array;
+  private readonly normals: Float64Array;
+  private readonly sh: Float64Array;
+  private readonly observed: Float64Array;
+  private readonly albedo: Float64Array;
+  private readonly sampled: Float64Array;
+  private readonly weight: Float64Array;
+  private readonly tmpD: Float64Array;
+  private readonly cgR: Float64Array;
+  private readonly cgP: Float64Array;
+  private readonly cgAp: Float64Array;
+  /** 1 for vertices whose colour is used (not on the mesh boundary). */
+  private readonly colorMask: Uint8Array;
+  private readonly texCoef: Float64Array;
+  private readonly gamma = new Float64Array(27);
+  private readonly m9 = new Float64Array(81);
+  private readonly r9 = new Float64Array(9);
+  private readonly rot = new Float64Array(9);
+
+  constructor(model: FaceModel, options: FaceFitterOptions = {}) {
+    if (!(model instanceof FaceModel)) throw new TypeError('model must be a FaceModel');
+    const o = { ...DEFAULT_FACE_FITTER_OPTIONS, ...options };
+    checkInteger('shapeIterations', o.shapeIterations, 1, 20);
+    checkInteger('appearanceIterations', o.appearanceIterations, 0, 20);
+    checkInteger('textureSolverSteps', o.textureSolverSteps, 0, 50);
+    if (typeof o.visibilityThreshold !== 'number')
+      throw new TypeError('visibilityThreshold must be a number');
+    if (!(o.visibilityThreshold >= 0 && o.visibilityThreshold < 1)) {
+      throw new RangeError(`visibilityThreshold must be in [0, 1), got ${o.visibilityThreshold}`);
+    }
+    this.options = Object.freeze(o);
+    this.model = model;
+    const v = model.vertexCount;
+    const d = v * 3;
+    this.kShape = model.identityCount + model.expressionCount;
+    this.shapeBasis = new Float32Array(this.kShape * d);
+    this.shapeBasis.set(model.identityBasis, 0);
+    this.shapeBasis.set(model.expressionBasis, model.identityBasis.length);
+    this.shapePinv = ridgePseudoInverse(this.shapeBasis, this.kShape, d, model.prior.shapeNoiseVariance);
+    this.texturePinv = ridgePseudoInverse(
+      model.textureBasis,
+      model.textureCount,
+      d,
+      model.prior.textureNoiseVariance,
+    );
+    this.mirror = mirrorMap(model.meanShape, v);
+    this.shape = new Float64Array(d);
+    this.resid = new Float64Array(d);
+    this.coef = new Float64Array(this.kShape);
+    this.posed = new Float64Array(d);
+    this.normals = new Float64Array(d);
+    this.sh = new Float64Array(v * SH_BANDS);
+    this.observed = new Float64Array(d);
+    this.albedo = new Float64Array(d);
+    this.sampled = new Float64Array(d);
+    this.weight = new Float64Array(d);
+    this.tmpD = new Float64Array(d);
+    this.cgR = new Float64Array(model.textureCount);
+    this.cgP = new Float64Array(model.textureCount);
+    this.cgAp = new Float64Array(model.textureCount);
+    const boundary = boundaryVertices(model.triangles, v);
+    this.colorMask = boundary.map((b) => 1 - b);
+    this.texCoef = new Float64Array(model.textureCount);
+  }
+
+  /** Loads the model from `modelDir` (default: the packaged model) and creates a fitter. */
+  static async load(
+    modelDir: string = DEFAULT_FACE_MODEL_DIR,
+    options?: FaceFitterOptions,
+  ): Promise<FaceFitter> {
+    return new FaceFitter(await FaceModel.load(modelDir), options);
+  }
+
+  /** Fits one detected face, sampling vertex colours from the frame it was detected in. */
+  fit(face: DetectedFace, frame: RgbaFrame): FittedFace {
+    const { width, height, data } = frame;
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+      throw new InvalidFrameError(`frame size must be positive integers, got ${width}x${height}`);
+    }
+    if (data.length !== width * height * 4) {
+      throw new InvalidFrameError(`frame data has ${data.length} bytes, expected ${width * height * 4}`);
+    }
+    this.checkMesh(face);
+    sampleColors(frame, face.mesh, 3, this.model.vertexCount, this.sampled);
+    return this.fitWithColors(face, this.sampled, frame);
+  }
+
+  /**
+   * Fits one detected face given its vertex colours (`V * 3` RGB in [0, 1], NaN = not observed)
+   * and the size of the frame its mesh coordinates refer to.
+   */
+  fitWithColors(face: DetectedFace, colors: ArrayLike<number>, frameSize: FrameSize): FittedFace {
+    checkFrameSize(frameSize);
+    this.checkMesh(face);
+    const model = this.model;
+    const v = model.vertexCount;
+    if (colors.length !== v * 3)
+      throw new RangeError(`colors must have ${v * 3} values, got ${colors.length}`);
+    const descriptor = new Float32Array(DESCRIPTOR_LENGTH);
+    const y = face.mesh;
+    this.fitShape(y);
+    const sim = this.sim;
+    // Pose.
+    anglesFromRotation(sim.r, descriptor, COEFFICIENT_OFFSETS.rotation);
+    const t = COEFFICIENT_OFFSETS.translation;
+    descriptor[t] = (2 * (sim.t[0] as number)) / frameSize.width - 1;
+    descriptor[t + 1] = (2 * (sim.t[1] as number)) / frameSize.height - 1;
+    descriptor[t + 2] = Math.log(Math.min(frameSize.width, frameSize.height) / sim.s);
+    for (let i = 0; i < model.identityCount; i++)
+      descriptor[COEFFICIENT_OFFSETS.identity + i] = this.coef[i] as number;
+    for (let i = 0; i < model.expressionCount; i++) {
+      descriptor[COEFFICIENT_OFFSETS.expression + i] = this.coef[model.identityCount + i] as number;
+    }
+    // Appearance, on the posed model (its normals are smoother than the detected mesh's).
+    this.pose(this.shape, sim.s, sim.r, sim.t[0] as number, sim.t[1] as number, this.posed);
+    vertexNormals(this.posed, v, model.triangles, this.normals);
+    this.fitAppearance(colors);
+    for (let i = 0; i < model.textureCount; i++)
+      descriptor[COEFFICIENT_OFFSETS.texture + i] = this.texCoef[i] as number;
+    descriptor.set(this.gamma, COEFFICIENT_OFFSETS.lighting);
+    // Error of the descriptor itself (after float32 rounding), as a receiver would rebuild it.
+    this.shapeFromDescriptor(descriptor, this.shape);
+    this.poseFromDescriptor(descriptor, frameSize);
+    this.pose(this.shape, this.sim.s, this.rot, this.sim.t[0] as number, this.sim.t[1] as number, this.posed);
+    const fitErrorPercent = this.landmarkErrorPercent(y, this.posed);
+    return { face, descriptor, fitErrorPercent };
+  }
+
+  /** Rebuilds the posed, coloured mesh a descriptor describes, in a frame of `frameSize` pixels. */
+  meshFromDescriptor(descriptor: Float32Array, frameSize: FrameSize = DEFAULT_FRAME_SIZE): ReconstructedMesh {
+    if (!(descriptor instanceof Float32Array) || descriptor.length !== DESCRIPTOR_LENGTH) {
+      throw new InvalidDescriptorError(`expected a Float32Array of ${DESCRIPTOR_LENGTH} values`);
+    }
+    for (const x of descriptor) if (!Number.isFinite(x)) throw new InvalidDescriptorError('non-finite value');
+    checkFrameSize(frameSize);
+    const model = this.model;
+    const v = model.vertexCount;
+    const shape = new Float64Array(v * 3);
+    this.shapeFromDescriptor(descriptor, shape);
+    this.poseFromDescriptor(descriptor, frameSize);
+    const posed = new Float64Array(v * 3);
+    this.pose(shape, this.sim.s, this.rot, this.sim.t[0] as number, this.sim.t[1] as number, posed);
+    const normals = new Float64Array(v * 3);
+    vertexNormals(posed, v, model.triangles, normals);
+    const albedo = new Float64Array(v * 3);
+    for (let i = 0; i < albedo.length; i++) albedo[i] = model.meanAlbedo[i] as number;
+    addCombination(
+      model.textureBasis,
+      model.textureCount,
+      v * 3,
+      descriptor,
+      COEFFICIENT_OFFSETS.texture,
+      albedo,
+    );
+    const colors = new Float32Array(v * 3);
+    const h = new Float64Array(SH_BANDS);
+    const l = COEFFICIENT_OFFSETS.lighting;
+    for (let i = 0; i < v; i++) {
+      shBasis(normals[i * 3] as number, normals[i * 3 + 1] as number, normals[i * 3 + 2] as number, h, 0);
+      for (let c = 0; c < 3; c++) {
+        let shade = 0;
+        for (let k = 0; k < SH_BANDS; k++)
+          shade += (h[k] as number) * (descriptor[l + c * SH_BANDS + k] as number);
+        colors[i * 3 + c] = Math.max(0, Math.min(1, (albedo[i * 3 + c] as number) * shade));
+      }
+    }
+    return {
+      positions: Float32Array.from(posed),
+      colors,
+      normals: Float32Array.from(normals),
+      triangles: model.triangles,
+    };
+  }
+
+  private checkMesh(face: DetectedFace): void {
+    const v = this.model.vertexCount;
+    const mesh = face?.mesh;
+    if (!(mesh instanceof Float32Array)) throw new InvalidMeshError('mesh must be a Float32Array');
+    if (!Number.isInteger(face.pointCount) || face.pointCount < v) {
+      throw new InvalidMeshError(`need at least ${v} points, got ${face.pointCount}`);
+    }
+    if (mesh.length !== face.pointCount * 3) {
+      throw new InvalidMeshError(`mesh has ${mesh.length} values for ${face.pointCount} points`);
+    }
+    for (let i = 0; i < v * 3; i++)
+      if (!Number.isFinite(mesh[i])) throw new InvalidMeshError('non-finite coordinate');
+  }
+
+  /** Alternates Procrustes pose and ridge shape solves; leaves the pose in `sim`, shape in `shape`, coefs in `coef`. */
+  private fitShape(y: Float32Array): void {
+    const model = this.model;
+    const d = model.vertexCount * 3;
+    const mean = model.meanShape;
+    const shape = this.shape;
+    const resid = this.resid;
+    const sim = this.sim;
+    for (let i = 0; i < d; i++) shape[i] = mean[i] as number;
+    for (let it = 0; it < this.options.shapeIterations; it++) {
+      if (!this.solver.solve(shape, y, model.vertexCount, sim)) throw new InvalidMeshError('degenerate mesh');
+      const r = sim.r;
+      const inv = 1 / sim.s;
+      for (let p = 0; p < d; p += 3) {
+        const a = (y[p] as number) - (sim.t[0] as number);
+        const b = (y[p + 1] as number) - (sim.t[1] as number);
+        const c = (y[p + 2] as number) - (sim.t[2] as number);
+        // Rᵀ (y - t) / s, back in the canonical frame.
+        resid[p] =
+          ((r[0] as number) * a + (r[3] as number) * b + (r[6] as number) * c) * inv - (mean[p] as number);
+        resid[p + 1] =
+          ((r[1] as number) * a + (r[4] as number) * b + (r[7] as number) * c) * inv -
+          (mean[p + 1] as number);
+        resid[p + 2] =
+          ((r[2] as number) * a + (r[5] as number) * b + (r[8] as number) * c) * inv -
+          (mean[p + 2] as number);
+      }
+      matVec(this.shapePinv, this.kShape, d, resid, this.coef);
+      for (let i = 0; i < d; i++) shape[i] = mean[i] as number;
+      addCombination(this.shapeBasis, this.kShape, d, this.coef, 0, shape);
+    }
+    if (!this.solver.solve(shape, y, model.vertexCount, sim)) throw new InvalidMeshError('degenerate mesh');
+  }
+
+  /** SH lighting and albedo by alternating linear solves; result in `gamma` and `texCoef`. */
+  private fitAppearance(colors: ArrayLike<number>): void {
+    const model = this.model;
+    const v = model.vertexCount;
+    const d = v * 3;
+    const n = this.normals;
+    const sh = this.sh;
+    const thr = this.options.visibilityThreshold;
+    for (let i = 0; i < v; i++) {
+      shBasis(n[i * 3] as number, n[i * 3 + 1] as number, n[i * 3 + 2] as number, sh, i * SH_BANDS);
+    }
+    const albedo = this.albedo;
+    for (let i = 0; i < d; i++) albedo[i] = model.meanAlbedo[i] as number;
+    this.texCoef.fill(0);
+    const target = this.observed;
+    const weight = this.weight;
+    for (let it = 0; it < this.options.appearanceIterations; it++) {
+      this.solveLighting(colors);
+      // Delit colour where observed (weight 1), the current estimate elsewhere (weight 0).
+      for (let i = 0; i < v; i++) {
+        const visible = this.colorMask[i] === 1 && -(n[i * 3 + 2] as number) >= thr;
+        for (let c = 0; c < 3; c++) {
+          const p = i * 3 + c;
+          const obs = colors[p] as number;
+          let shade = 0;
+          for (let k = 0; k < SH_BANDS; k++) {
+            shade += (sh[i * SH_BANDS + k] as number) * (this.gamma[c * SH_BANDS + k] as number);
+          }
+          const mean = model.meanAlbedo[p] as number;
+          const ok = visible && Number.isFinite(obs) && shade > 0.05;
+          weight[p] = ok ? 1 : 0;
+          target[p] = ok ? obs / shade - mean : (albedo[p] as number) - mean;
+        }
+      }
+      if (it === 0) {
+        // With the unobserved entries imputed, the unweighted ridge pseudo-inverse is a cheap,
+        // good start for the weighted solve.
+        matVec(this.texturePinv, model.textureCount, d, target, this.texCoef);
+      }
+      this.refineTexture(target);
+      for (let i = 0; i < d; i++) albedo[i] = model.meanAlbedo[i] as number;
+      addCombination(model.textureBasis, model.textureCount, d, this.texCoef, 0, albedo);
+    }
+    this.solveLighting(colors);
+  }
+
+  /**
+   * Conjugate-gradient steps on the visibility-weighted ridge system
+   * `(Tᵀ W T + λ I) β = Tᵀ W target`, warm-started from `texCoef`.
+   */
+  private refineTexture(target: Float64Array): void {
+    const model = this.model;
+    const k = model.textureCount;
+    const d = model.vertexCount * 3;
+    const basis = model.textureBasis;
+    const lambda = model.prior.textureNoiseVariance;
+    const beta = this.texCoef;
+    const w = this.weight;
+    const tmp = this.tmpD;
+    const r = this.cgR;
+    const p = this.cgP;
+    const ap = this.cgAp;
+    // r = Tᵀ W (target - T β) - λ β
+    tmp.fill(0);
+    addCombination(basis, k, d, beta, 0, tmp);
+    for (let i = 0; i < d; i++) tmp[i] = (w[i] as number) * ((target[i] as number) - (tmp[i] as number));
+    matVec(basis, k, d, tmp, r);
+    let rs = 0;
+    for (let j = 0; j < k; j++) {
+      r[j] = (r[j] as number) - lambda * (beta[j] as number);
+      p[j] = r[j] as number;
+      rs += (r[j] as number) ** 2;
+    }
+    for (let step = 0; step < this.options.textureSolverSteps && rs > 1e-18; step++) {
+      tmp.fill(0);
+      addCombination(basis, k, d, p, 0, tmp);
+      for (let i = 0; i < d; i++) tmp[i] = (w[i] as number) * (tmp[i] as number);
+      matVec(basis, k, d, tmp, ap);
+      let pap = 0;
+      for (let j = 0; j < k; j++) {
+        ap[j] = (ap[j] as number) + lambda * (p[j] as number);
+        pap += (p[j] as number) * (ap[j] as number);
+      }
+      if (!(pap > 0)) break;
+      const alpha = rs / pap;
+      let rsNew = 0;
+      for (let j = 0; j < k; j++) {
+        beta[j] = (beta[j] as number) + alpha * (p[j] as number);
+        r[j] = (r[j] as number) - alpha * (ap[j] as number);
+        rsNew += (r[j] as number) ** 2;
+      }
+      const ratio = rsNew / rs;
+      rs = rsNew;
+      for (let j = 0; j < k; j++) p[j] = (r[j] as number) + ratio * (p[j] as number);
+    }
+  }
+
+  /** Per channel, weighted least squares of colour = albedo x (SH · γ) over visible observed vertices. */
+  private solveLighting(colors: ArrayLike<number>): void {
+    const v = this.model.vertexCount;
+    const n = this.normals;
+    const sh = this.sh;
+    const m = this.m9;
+    const r = this.r9;
+    const thr = this.options.visibilityThreshold;
+    for (let c = 0; c < 3; c++) {
+      m.fill(0);
+      r.fill(0);
+      let total = 0;
+      for (let i = 0; i < v; i++) {
+        const w = -(n[i * 3 + 2] as number);
+        const obs = colors[i * 3 + c] as number;
+        if (!(w >= thr) || this.colorMask[i] === 0 || !Number.isFinite(obs)) continue;
+        const a = this.albedo[i * 3 + c] as number;
+        const o = i * SH_BANDS;
+        total += w;
+        for (let p = 0; p < SH_BANDS; p++) {
+          const hp = w * a * (sh[o + p] as number);
+          r[p] = (r[p] as number) + hp * obs;
+          for (let q = p; q < SH_BANDS; q++)
+            m[p * SH_BANDS + q] = (m[p * SH_BANDS + q] as number) + hp * a * (sh[o + q] as number);
+        }
+      }
+      const g = c * SH_BANDS;
+      if (total <= 0) {
+        // Nothing observed: neutral white light.
+        for (let k = 0; k < SH_BANDS; k++) this.gamma[g + k] = k === 0 ? 1 / SH_DC : 0;
+        continue;
+      }
+      // Small ridge so a face seen from one side still gives a bounded solution.
+      const ridge = 1e-5 * total;
+      for (let p = 0; p < SH_BANDS; p++) {
+        for (let q = 0; q < p; q++) m[p * SH_BANDS + q] = m[q * SH_BANDS + p] as number;
+        m[p * SH_BANDS + p] = (m[p * SH_BANDS + p] as number) + ridge;
+      }
+      // Ridge pulls toward neutral light (γ0 = 1/SH_DC), not toward black.
+      r[0] = (r[0] as number) + ridge / SH_DC;
+      choleskySolveInPlace(m, SH_BANDS, r, 1);
+      for (let k = 0; k < SH_BANDS; k++) this.gamma[g + k] = r[k] as number;
+    }
+  }
+
+  private shapeFromDescriptor(descriptor: Float32Array, out: Float64Array): void {
+    const model = this.model;
+    const d = model.vertexCount * 3;
+    for (let i = 0; i < d; i++) out[i] = model.meanShape[i] as number;
+    addCombination(
+      model.identityBasis,
+      model.identityCount,
+      d,
+      descriptor,
+      COEFFICIENT_OFFSETS.identity,
+      out,
+    );
+    addCombination(
+      model.expressionBasis,
+      model.expressionCount,
+      d,
+      descriptor,
+      COEFFICIENT_OFFSETS.expression,
+      out,
+    );
+  }
+
+  /** Decodes rotation into `rot` and scale/translation into `sim`. */
+  private poseFromDescriptor(descriptor: Float32Array, frameSize: FrameSize): void {
+    const r = COEFFICIENT_OFFSETS.rotation;
+    const t = COEFFICIENT_OFFSETS.translation;
+    rotationFromAngles(
+      descriptor[r] as number,
+      descriptor[r + 1] as number,
+      descriptor[r + 2] as number,
+      this.rot,
+    );
+    this.sim.s = Math.min(frameSize.width, frameSize.height) * Math.exp(-(descriptor[t + 2] as number));
+    this.sim.t[0] = (((descriptor[t] as number) + 1) * frameSize.width) / 2;
+    this.sim.t[1] = (((descriptor[t + 1] as number) + 1) * frameSize.height) / 2;
+    this.sim.t[2] = 0;
+  }
+
+  private pose(
+    shape: Float64Array,
+    s: number,
+    r: Float64Array,
+    tx: number,
+    ty: number,
+    out: Float64Array,
+  ): void {
+    const d = this.model.vertexCount * 3;
+    for (let p = 0; p < d; p += 3) {
+      const a = shape[p] as number;
+      const b = shape[p + 1] as number;
+      const c = shape[p + 2] as number;
+      out[p] = s * ((r[0] as number) * a + (r[1] as number) * b + (r[2] as number) * c) + tx;
+      out[p + 1] = s * ((r[3] as number) * a + (r[4] as number) * b + (r[5] as number) * c) + ty;
+      out[p + 2] = s * ((r[6] as number) * a + (r[7] as number) * b + (r[8] as number) * c);
+    }
+  }
+
+  /** Mean 2-D distance between rebuilt and detected vertices, in % of the detected 3-D outer-eye-corner distance. */
+  private landmarkErrorPercent(detected: Float32Array, rebuilt: Float64Array): number {
+    const v = this.model.vertexCount;
+    const { eyeRightOuter: a, eyeLeftOuter: b } = this.model.landmarks;
+    const iod = Math.hypot(
+      (detected[a * 3] as number) - (detected[b * 3] as number),
+      (detected[a * 3 + 1] as number) - (detected[b * 3 + 1] as number),
+      (detected[a * 3 + 2] as number) - (detected[b * 3 + 2] as number),
+    );
+    let sum = 0;
+    for (let i = 0; i < v; i++) {
+      sum += Math.hypot(
+        (rebuilt[i * 3] as number) - (detected[i * 3] as number),
+        (rebuilt[i * 3 + 1] as number) - (detected[i * 3 + 1] as number),
+      );
+    }
+    return iod > 0 ? (100 * sum) / v / iod : Number.POSITIVE_INFINITY;
+  }
+}
