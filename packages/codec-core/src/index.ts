@@ -1,1 +1,33 @@
 export * from './descriptor/layout.js';
+export * from './wire.js';
+export { type CdfJson, type CdfTable, cdfTableFromJson } from './entropy/cdf-table.js';
+export type { LatentFrameDecoder, LatentFrameEncoder } from './entropy/latent-coder.js';
+export { FactorizedDecoder, FactorizedEncoder } from './entropy/factorized-coder.js';
+export { PpmDecoder, PpmEncoder } from './entropy/ppm-coder.js';
+export { MAX_LATENT_MAGNITUDE, toSigned, toUnsigned } from './entropy/signed-map.js';
+export { dequantize, quantize } from './quant/quantize.js';
+export { coderIsAdaptive, createLatentDecoder, createLatentEncoder } from './codec/latent-coders.js';
+export {
+  type CdfResolver,
+  type DecodedLatentFile,
+  decodeLatentFile,
+  encodeLatentFile,
+} from './codec/latent-file.js';
+export {
+  type DecodedLatentFrame,
+  LatentStreamDecoder,
+  LatentStreamEncoder,
+  type LatentStreamOptions,
+} from './codec/latent-stream.js';
+export type { ModelFiles, ModelManifest, ModelManifestEntry } from './models/manifest.js';
+export { parseManifest } from './models/manifest.js';
+export { DEFAULT_MODELS_DIR, ModelStore, type ModelSessions } from './models/model-store.js';
+export {
+  type CodecOptions,
+  type DecodedDescriptorFrame,
+  type DecodedDescriptors,
+  DescriptorStreamDecoder,
+  DescriptorStreamEncoder,
+  type EncodeOptions,
+  SemfaceCodec,
+} from './codec/semface-codec.js';

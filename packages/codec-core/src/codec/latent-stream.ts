@@ -1,0 +1,131 @@
+import type { StreamParams } from '../bitstream/stream-params.js';
+import { assertStreamParams } from '../bitstream/stream-params.js';
+import { parseFramePacket, writeFramePacket } from '../bitstream/frame-packet.js';
+import type { LatentFrameDecoder, LatentFrameEncoder } from '../entropy/latent-coder.js';
+import type { CdfTable } from '../entropy/cdf-table.js';
+import { InvalidHeaderError, StreamOrderError } from '../errors.js';
+import { coderIsAdaptive, createLatentDecoder, createLatentEncoder } from './latent-coders.js';
+import type { CdfResolver } from './latent-file.js';
+
+/** Options of {@link LatentStreamEncoder}. */
+export interface LatentStreamOptions {
+  /**
+   * A key frame (statistics reset, decodable on its own) every this many frames; 0 = only the first.
+   * Ignored for stateless coders, whose every frame is a key frame. Default 0. Unit: frames.
+   */
+  readonly keyFrameInterval?: number;
+}
+
+const DEFAULT_STREAM_OPTIONS = Object.freeze({ keyFrameInterval: 0 });
+
+/** Produces one self-delimiting frame packet per frame of integer latents. */
+export class LatentStreamEncoder {
+  private readonly coder: LatentFrameEncoder;
+  private readonly keyFrameInterval: number;
+  private sequence = 0;
+  private forceKey = true;
+
+  constructor(
+    readonly params: StreamParams,
+    cdf?: CdfTable,
+    options: LatentStreamOptions = {},
+  ) {
+    assertStreamParams(params);
+    const o = { ...DEFAULT_STREAM_OPTIONS, ...options };
+    if (!Number.isInteger(o.keyFrameInterval)) throw new TypeError('keyFrameInterval must be an integer');
+    if (o.keyFrameInterval < 0) throw new RangeError('keyFrameInterval must be >= 0');
+    this.keyFrameInterval = o.keyFrameInterval;
+    this.coder = createLatentEncoder(params.coder, params.latentDim, cdf);
+  }
+
+  /** Makes the next frame a key frame (e.g. when a receiver joins or reports loss). */
+  requestKeyFrame(): void {
+    this.forceKey = true;
+  }
+
+  /** Codes one frame into a packet. */
+  encodeFrame(latents: Int32Array): Uint8Array {
+    const interval = this.keyFrameInterval;
+    const key =
+      !coderIsAdaptive(this.params.coder) ||
+      this.forceKey ||
+      (interval > 0 && this.sequence % interval === 0);
+    if (key) this.coder.reset();
+    const payload = this.coder.encodeFrame(latents);
+    const packet = writeFramePacket(this.params, { sequence: this.sequence, keyFrame: key }, payload);
+    this.sequence = (this.sequence + 1) >>> 0;
+    this.forceKey = false;
+    return packet;
+  }
+}
+
+/** One decoded frame packet at the latent level. */
+export interface DecodedLatentFrame {
+  readonly params: StreamParams;
+  readonly sequence: number;
+  readonly keyFrame: boolean;
+  readonly latents: Int32Array;
+  /** Bytes of the packet (header + payload + CRC). */
+  readonly byteLength: number;
+}
+
+function sameParams(a: StreamParams, b: StreamParams): boolean {
+  return (
+    a.modelId === b.modelId &&
+    a.profile === b.profile &&
+    a.rateIndex === b.rateIndex &&
+    a.coder === b.coder &&
+    a.latentDim === b.latentDim
+  );
+}
+
+/**
+ * Consumes frame packets in order. A key frame (re)starts decoding with any params; a delta frame must
+ * follow the previous frame's sequence number with the same params, else {@link StreamOrderError}.
+ */
+export class LatentStreamDecoder {
+  private coder: LatentFrameDecoder | undefined;
+  private params: StreamParams | undefined;
+  private nextSequence = 0;
+
+  constructor(private readonly resolveCdf: CdfResolver) {}
+
+  /** Decodes the packet at the start of `packet`; a decoding error leaves the decoder waiting for a key frame. */
+  decodeFrame(packet: Uint8Array): DecodedLatentFrame {
+    const p = parseFramePacket(packet);
+    if (p.byteLength !== packet.length) {
+      throw new InvalidHeaderError(`${packet.length - p.byteLength} bytes after the frame packet`);
+    }
+    try {
+      if (p.keyFrame) {
+        if (!this.coder || !this.params || !sameParams(this.params, p.params)) {
+          const cdf = p.params.coder === 'rans' ? this.resolveCdf(p.params.modelId) : undefined;
+          this.coder = createLatentDecoder(p.params.coder, p.params.latentDim, cdf);
+          this.params = p.params;
+        }
+        this.coder.reset();
+      } else {
+        if (!this.coder || !this.params) throw new StreamOrderError('delta frame before any key frame');
+        if (!sameParams(this.params, p.params))
+          throw new StreamOrderError('delta frame changes stream params');
+        if (p.sequence !== this.nextSequence) {
+          throw new StreamOrderError(`expected frame ${this.nextSequence}, got ${p.sequence}`);
+        }
+      }
+      const latents = this.coder.decodeFrame(p.payload);
+      this.nextSequence = (p.sequence + 1) >>> 0;
+      return {
+        params: p.params,
+        sequence: p.sequence,
+        keyFrame: p.keyFrame,
+        latents,
+        byteLength: p.byteLength,
+      };
+    } catch (err) {
+      // Adaptive state may be half-updated; only a key frame can resynchronise.
+      this.coder = undefined;
+      this.params = undefined;
+      throw err;
+    }
+  }
+}
