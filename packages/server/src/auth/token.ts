@@ -30,6 +30,8 @@ export interface MintTokenOptions {
   ttlSeconds?: number;
   /** Issuer claim. Default `semface`. */
   issuer?: string;
+  /** Issue time, Unix epoch seconds (expiry = issuedAt + ttlSeconds). Default now. */
+  issuedAt?: number;
 }
 
 /** JWT issuer the relay expects by default. */
@@ -64,6 +66,8 @@ export async function mintToken(secret: string, opts: MintTokenOptions): Promise
   checkRoom(opts.room);
   const ttl = opts.ttlSeconds ?? 3600;
   if (!Number.isInteger(ttl) || ttl <= 0) throw new RangeError('ttlSeconds must be a positive integer');
+  const iat = opts.issuedAt ?? Math.floor(Date.now() / 1000);
+  if (!Number.isInteger(iat) || iat < 0) throw new RangeError('issuedAt must be a non-negative integer');
   return new SignJWT({
     room: opts.room,
     can_publish: opts.canPublish ?? true,
@@ -73,8 +77,8 @@ export async function mintToken(secret: string, opts: MintTokenOptions): Promise
     .setSubject(opts.identity)
     .setIssuer(opts.issuer ?? DEFAULT_TOKEN_ISSUER)
     .setAudience(TOKEN_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + ttl)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + ttl)
     .sign(key);
 }
 

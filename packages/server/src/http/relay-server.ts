@@ -50,8 +50,8 @@ export class RelayServer {
       clientTracking: false,
     });
     this.#app = Fastify({
-      loggerInstance: this.log.child({ component: 'http' }) as FastifyBaseLogger,
-      disableRequestLogging: true,
+      // Request logs at info would log every health probe; keep warnings and errors only.
+      loggerInstance: this.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
       bodyLimit: 16 * 1024,
     });
     this.#routes();
