@@ -1,0 +1,87 @@
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DESCRIPTOR_LENGTH, profileIndices } from '../descriptor/layout.js';
+import { InvalidDescriptorError, InvalidModelError, UnknownModelIdError } from '../errors.js';
+import { SemfaceCodec } from './semface-codec.js';
+
+const modelsDir = fileURLToPath(new URL('../models/fixtures/tiny/', import.meta.url));
+
+/** Multiples of 1/256 in [-3.9, 3.9]: the fixture models (y = 4x) quantise them without rounding error. */
+function descriptors(n: number): Float32Array[] {
+  return Array.from({ length: n }, (_, k) =>
+    Float32Array.from(
+      { length: DESCRIPTOR_LENGTH },
+      (_, i) => ((((k + 1) * 7919 * (i + 3)) % 2001) - 1000) / 256,
+    ),
+  );
+}
+
+describe('SemfaceCodec with the fixture models', () => {
+  let codec: SemfaceCodec;
+  beforeAll(async () => {
+    codec = await SemfaceCodec.load({ modelsDir, batchSize: 5 });
+  });
+
+  it.each(['ppm', 'rans'] as const)(
+    'batch round trip (%s) reconstructs quantised fields, zero elsewhere',
+    async (coder) => {
+      const input = descriptors(12);
+      for (const profile of ['full', 'expression', 'identity'] as const) {
+        const bytes = await codec.encode(input, { profile, coder });
+        const out = await codec.decode(bytes);
+        expect(out.params).toMatchObject({ profile, coder, rateIndex: 0, latentDim: 256 });
+        expect(out.descriptors).toHaveLength(12);
+        const kept = new Set(profileIndices(profile));
+        // The fixture keeps the first 256 profile values at step 1/4; the 257th (full only) is dropped.
+        const keptLatent = new Set(Array.from(profileIndices(profile)).slice(0, 256));
+        out.descriptors.forEach((d, n) => {
+          for (let i = 0; i < DESCRIPTOR_LENGTH; i++) {
+            const want = keptLatent.has(i) ? Math.floor(4 * input[n]![i]! + 0.5) / 4 : 0;
+            if (!kept.has(i)) expect(d[i]).toBe(0);
+            else expect(d[i]).toBe(want);
+          }
+        });
+      }
+    },
+  );
+
+  it('accepts one flat N x 257 array', async () => {
+    const input = descriptors(3);
+    const flat = new Float32Array(3 * DESCRIPTOR_LENGTH);
+    input.forEach((d, i) => flat.set(d, i * DESCRIPTOR_LENGTH));
+    expect(await codec.encode(flat)).toEqual(await codec.encode(input));
+  });
+
+  it('rejects descriptors of the wrong length or with NaN', async () => {
+    await expect(codec.encode([new Float32Array(10)])).rejects.toThrow(InvalidDescriptorError);
+    const bad = descriptors(1);
+    bad[0]![17] = Number.NaN;
+    await expect(codec.encode(bad)).rejects.toThrow(InvalidDescriptorError);
+    await expect(codec.encode(new Float32Array(258))).rejects.toThrow(InvalidDescriptorError);
+  });
+
+  it('rejects a missing rate with RangeError and unknown model ids with UnknownModelIdError', async () => {
+    await expect(codec.encode(descriptors(1), { rateIndex: 9 })).rejects.toThrow(RangeError);
+    const bytes = await codec.encode(descriptors(1), { coder: 'ppm' });
+    bytes[6] ^= 0xff; // model id; CRC fixed below
+    const { crc32 } = await import('../bitstream/crc32.js');
+    new DataView(bytes.buffer).setUint32(bytes.length - 4, crc32(bytes.subarray(0, bytes.length - 4)), true);
+    await expect(codec.decode(bytes)).rejects.toThrow(UnknownModelIdError);
+  });
+
+  it('streams descriptors frame by frame', async () => {
+    const enc = codec.createStreamEncoder({ profile: 'expression', coder: 'ppm', keyFrameInterval: 3 });
+    const dec = codec.createStreamDecoder();
+    for (const [n, d] of descriptors(5).entries()) {
+      const out = await dec.decodeFrame(await enc.encodeFrame(d));
+      expect(out.sequence).toBe(n);
+      expect(out.keyFrame).toBe(n % 3 === 0);
+      for (const i of profileIndices('expression'))
+        expect(out.descriptor[i]).toBe(Math.floor(4 * d[i]! + 0.5) / 4);
+    }
+  });
+
+  it('fails to load a missing models folder with InvalidModelError', async () => {
+    await expect(SemfaceCodec.load({ modelsDir: '/nonexistent/models' })).rejects.toThrow(InvalidModelError);
+  });
+});
