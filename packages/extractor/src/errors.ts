@@ -178,3 +178,20 @@ export class ModelLoadError extends ExtractorError {
     super('SEMFACE_ERR_MODEL_LOAD', `cannot load model ${path}: ${detail}`, { cause });
   }
 }
+
+// --- face embedding (embed/) ---
+
+/** A face box to embed lies entirely outside the frame (nothing to crop). */
+export class FaceCropEmptyError extends ExtractorError {
+  constructor(
+    /** The box, in source pixels. */
+    readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number },
+    frameWidth: number,
+    frameHeight: number,
+  ) {
+    super(
+      'SEMFACE_ERR_FACE_CROP_EMPTY',
+      `face box ${JSON.stringify(box)} has no pixels inside the ${frameWidth}x${frameHeight} frame`,
+    );
+  }
+}
