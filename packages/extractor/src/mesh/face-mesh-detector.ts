@@ -81,8 +81,8 @@ export class FaceMeshDetector {
   }
 
   /**
-   * Finds faces and their meshes. Returns the largest face only (default) or all faces, largest first;
-   * an empty array when there is no face.
+   * Finds faces and their meshes. Returns the largest face only (default) or all faces, largest first
+   * (by detector box area); an empty array when there is no face.
    * @throws InvalidFrameError (SEMFACE_ERR_INVALID_FRAME) for a malformed frame.
    */
   async detect(frame: RgbaFrame, options: DetectOptions = {}): Promise<DetectedFace[]> {
@@ -102,7 +102,7 @@ export class FaceMeshDetector {
         }
       }
     }
-    return faces.sort((a, b) => area(b.box) - area(a.box));
+    return faces;
   }
 
   /**

@@ -1,0 +1,194 @@
+import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { InvalidFrameError, ModelLoadError } from '../errors.js';
+import type { DetectedFace, FaceBox, RgbaFrame } from '../types.js';
+import { FaceMeshDetector } from './face-mesh-detector.js';
+
+const require = createRequire(import.meta.url);
+const demoDir = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo');
+const samplePath = (i: number) => join(demoDir, `sample${i}.jpg`);
+
+async function toFrame(image: sharp.Sharp): Promise<RgbaFrame> {
+  const { data, info } = await image.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  };
+}
+
+const pt = (f: DetectedFace, i: number) => [f.mesh[i * 3]!, f.mesh[i * 3 + 1]!, f.mesh[i * 3 + 2]!] as const;
+
+/** Mesh points on the face's symmetry line, and left/right partners (subject's right, left). */
+const MIDLINE = [1, 4, 6, 10, 13, 14, 152, 168, 199];
+const PAIRS: Array<[number, number]> = [
+  [33, 263],
+  [133, 362],
+  [61, 291],
+  [234, 454],
+  [468, 473],
+];
+
+let detector: FaceMeshDetector;
+beforeAll(async () => {
+  detector = await FaceMeshDetector.create();
+});
+
+describe('FaceMeshDetector on the face-api demo photos', () => {
+  for (let i = 1; i <= 6; i++) {
+    it(`sample${i}: finds faces with sane boxes and 478-point meshes`, async () => {
+      const frame = await toFrame(sharp(samplePath(i)));
+      const faces = await detector.detect(frame, { allFaces: true });
+      expect(faces.length).toBeGreaterThanOrEqual(2);
+      for (const face of faces) {
+        const { box } = face;
+        expect(face.pointCount).toBe(478);
+        expect(face.mesh.length).toBe(478 * 3);
+        expect(face.score).toBeGreaterThanOrEqual(0.5);
+        expect(face.meshScore).toBeGreaterThanOrEqual(0.5);
+        expect(box.width).toBeGreaterThan(frame.width * 0.03);
+        expect(box.width).toBeLessThan(frame.width * 0.5);
+        expect(box.height / box.width).toBeGreaterThan(0.7);
+        expect(box.height / box.width).toBeLessThan(1.6);
+        const margin = 0.05 * box.width;
+        for (let p = 0; p < face.pointCount; p++) {
+          const [x, y, z] = pt(face, p);
+          expect(Number.isFinite(z)).toBe(true);
+          expect(x).toBeGreaterThanOrEqual(box.x - margin);
+          expect(x).toBeLessThanOrEqual(box.x + box.width + margin);
+          expect(y).toBeGreaterThanOrEqual(box.y - margin);
+          expect(y).toBeLessThanOrEqual(box.y + box.height + margin);
+        }
+        // Eyes above the mouth, nose tip in front of the cheeks (smaller z = nearer).
+        const mouthY = pt(face, 13)[1];
+        expect(pt(face, 159)[1]).toBeLessThan(mouthY);
+        expect(pt(face, 386)[1]).toBeLessThan(mouthY);
+        expect(pt(face, 1)[2]).toBeLessThan(pt(face, 234)[2]);
+        expect(pt(face, 1)[2]).toBeLessThan(pt(face, 454)[2]);
+        // Subject's right eye appears left of the left eye for these upright, non-mirrored photos.
+        expect(pt(face, 468)[0]).toBeLessThan(pt(face, 473)[0]);
+      }
+    });
+  }
+
+  it('returns only the largest face by default', async () => {
+    const frame = await toFrame(sharp(samplePath(4)));
+    const all = await detector.detect(frame, { allFaces: true });
+    const one = await detector.detect(frame);
+    expect(one).toHaveLength(1);
+    expect(one[0]!.box.x).toBeCloseTo(all[0]!.box.x, 3);
+    expect(one[0]!.box.y).toBeCloseTo(all[0]!.box.y, 3);
+  });
+
+  it('a mirrored photo gives a mirrored mesh', async () => {
+    const frame = await toFrame(sharp(samplePath(3)));
+    const mirrored = await toFrame(sharp(samplePath(3)).flop());
+    const [a] = await detector.detect(frame);
+    const [b] = await detector.detect(mirrored);
+    expect(a && b).toBeTruthy();
+    const tol = 0.04 * a!.box.width;
+    const W = frame.width;
+    expect(W - (b!.box.x + b!.box.width)).toBeCloseTo(a!.box.x, -Math.log10(tol));
+    for (const i of MIDLINE) {
+      expect(Math.abs(W - pt(b!, i)[0] - pt(a!, i)[0])).toBeLessThan(tol);
+      expect(Math.abs(pt(b!, i)[1] - pt(a!, i)[1])).toBeLessThan(tol);
+    }
+    for (const [r, l] of PAIRS) {
+      expect(Math.abs(W - pt(b!, l)[0] - pt(a!, r)[0])).toBeLessThan(tol);
+      expect(Math.abs(pt(b!, l)[1] - pt(a!, r)[1])).toBeLessThan(tol);
+    }
+  });
+
+  it('meshFromBox works on a small upscaled grey crop (FER2013-like)', async () => {
+    const frame = await toFrame(sharp(samplePath(2)));
+    const [full] = await detector.detect(frame);
+    const centre = (b: FaceBox) => [b.x + b.width / 2, b.y + b.height / 2] as const;
+    const [fx, fy] = centre(full!.box);
+    const dist = (b: FaceBox) => Math.hypot(centre(b)[0] - fx, centre(b)[1] - fy);
+    const d = (await detector.detectFaces(frame)).sort((a, b) => dist(a.box) - dist(b.box))[0]!;
+    const crop = {
+      left: Math.round(d.box.x),
+      top: Math.round(d.box.y),
+      width: Math.round(d.box.width),
+      height: Math.round(d.box.height),
+    };
+    const small = await sharp(samplePath(2)).extract(crop).greyscale().resize(48, 48).png().toBuffer();
+    for (const side of [48, 192]) {
+      const input = await toFrame(sharp(small).resize(side, side, { kernel: 'cubic' }).toColourspace('srgb'));
+      const face = await detector.meshFromBox(input, { x: 0, y: 0, width: side, height: side });
+      expect(face).not.toBeNull();
+      expect(face!.pointCount).toBe(478);
+      // Compare with the full-resolution mesh mapped into the crop.
+      const sx = side / crop.width;
+      const sy = side / crop.height;
+      let err = 0;
+      for (let p = 0; p < 468; p++) {
+        const [x, y] = pt(face!, p);
+        const [fx, fy] = pt(full!, p);
+        err += Math.hypot(x - (fx - crop.left) * sx, y - (fy - crop.top) * sy);
+      }
+      expect(err / 468 / side).toBeLessThan(0.05);
+    }
+  });
+});
+
+describe('FaceMeshDetector without a face', () => {
+  it('a blank frame gives no face', async () => {
+    const frame = { width: 320, height: 240, data: new Uint8Array(320 * 240 * 4).fill(128) };
+    expect(await detector.detect(frame, { allFaces: true })).toEqual([]);
+  });
+
+  it('a noise frame gives no face', async () => {
+    const data = new Uint8Array(512 * 512 * 4);
+    let s = 12345;
+    for (let i = 0; i < data.length; i++) {
+      s = (s * 1103515245 + 12345) >>> 0;
+      data[i] = s >>> 24;
+    }
+    expect(await detector.detect({ width: 512, height: 512, data }, { allFaces: true })).toEqual([]);
+  });
+});
+
+describe('FaceMeshDetector errors and options', () => {
+  it('rejects a frame whose data length does not match', async () => {
+    const frame = { width: 10, height: 10, data: new Uint8Array(399) };
+    await expect(detector.detect(frame)).rejects.toBeInstanceOf(InvalidFrameError);
+    await expect(detector.meshFromBox(frame, { x: 0, y: 0, width: 10, height: 10 })).rejects.toMatchObject({
+      code: 'SEMFACE_ERR_INVALID_FRAME',
+    });
+  });
+
+  it('rejects an empty box', async () => {
+    const frame = { width: 10, height: 10, data: new Uint8Array(400) };
+    const box: FaceBox = { x: 0, y: 0, width: 0, height: 10 };
+    await expect(detector.meshFromBox(frame, box)).rejects.toBeInstanceOf(InvalidFrameError);
+  });
+
+  it('throws ModelLoadError when the models are missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'semface-nomodels-'));
+    await expect(FaceMeshDetector.create({ modelDir: dir })).rejects.toMatchObject({
+      code: 'SEMFACE_ERR_MODEL_LOAD',
+    });
+    await expect(FaceMeshDetector.create({ modelDir: dir })).rejects.toBeInstanceOf(ModelLoadError);
+  });
+
+  it('validates options', async () => {
+    await expect(FaceMeshDetector.create({ minScore: 1.5 })).rejects.toBeInstanceOf(RangeError);
+    await expect(FaceMeshDetector.create({ maxFaces: 0 })).rejects.toBeInstanceOf(RangeError);
+    await expect(FaceMeshDetector.create({ iris: 'yes' as unknown as boolean })).rejects.toBeInstanceOf(
+      TypeError,
+    );
+  });
+
+  it('without iris refinement returns 468 points', async () => {
+    const plain = await FaceMeshDetector.create({ iris: false, refinePasses: 0 });
+    const [face] = await plain.detect(await toFrame(sharp(samplePath(1))));
+    expect(face!.pointCount).toBe(468);
+    expect(face!.mesh.length).toBe(468 * 3);
+    await plain.dispose();
+  });
+});
