@@ -1,0 +1,57 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { DESCRIPTOR_LENGTH, SemfaceCodec } from '@semface/codec-core';
+import { readNpy } from '@semface/extractor';
+import type { Command } from '../command.js';
+import { parseCoder, parseProfile, parseRate } from '../codec/codec-args.js';
+
+const USAGE = `Usage: semface encode in.npy -o out.sfc [--profile full|expression|identity] [--rate N] [--coder ppm|rans]
+
+Compresses 257-D descriptors (float32 .npy, rows x 257) into one semface bitstream v1 file.
+
+Options:
+  -o, --out FILE     output .sfc file (required)
+  --profile NAME     fields to carry: full, expression or identity (default: full)
+  --rate N           model rate index (default: 0)
+  --coder NAME       entropy back-end: rans (learned prior) or ppm (Exp-Golomb + PPM) (default: rans)
+  --models DIR       model folder with manifest.json (default: models shipped with codec-core)`;
+
+/** `semface encode`: .npy descriptors -> .sfc bitstream. */
+export const encodeCommand: Command = {
+  name: 'encode',
+  summary: 'compress descriptors (.npy) into a semface bitstream (.sfc)',
+  usage: USAGE,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        out: { type: 'string', short: 'o' },
+        profile: { type: 'string' },
+        rate: { type: 'string' },
+        coder: { type: 'string' },
+        models: { type: 'string' },
+      },
+    });
+    const input = positionals[0];
+    if (positionals.length !== 1 || input === undefined || values.out === undefined) {
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
+    }
+    const profile = parseProfile(values.profile, 'full');
+    const coder = parseCoder(values.coder, 'rans');
+    const rateIndex = parseRate(values.rate);
+    const matrix = await readNpy(input);
+    if (matrix.cols !== DESCRIPTOR_LENGTH) {
+      throw new RangeError(`${input} has ${matrix.cols} columns, descriptors have ${DESCRIPTOR_LENGTH}`);
+    }
+    const codec = await SemfaceCodec.load(values.models === undefined ? {} : { modelsDir: values.models });
+    const bytes = await codec.encode(matrix.data, { profile, coder, rateIndex });
+    await writeFile(values.out, bytes);
+    const bits = matrix.rows > 0 ? ((bytes.length * 8) / matrix.rows).toFixed(1) : '0';
+    process.stdout.write(
+      `wrote ${values.out}: ${matrix.rows} descriptors, ${bytes.length} bytes (${bits} bits/descriptor), ${profile} rate ${rateIndex} ${coder}\n`,
+    );
+    return 0;
+  },
+};
