@@ -51,6 +51,9 @@ describe('extract: detect + mesh, 512x512, one face, 1 thread', () => {
   bench('total, default (detector + 2 mesh passes + iris)', async () => {
     await full.detect(frame);
   });
+  bench('track (video mode: 1 mesh pass from the previous mesh + iris)', async () => {
+    await full.track(frame);
+  });
   bench('total, no iris', async () => {
     await noIris.detect(frame);
   });

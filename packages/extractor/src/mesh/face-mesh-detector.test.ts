@@ -136,6 +136,33 @@ describe('FaceMeshDetector on the face-api demo photos', () => {
   });
 });
 
+describe('FaceMeshDetector.track', () => {
+  it('follows a moving face without the detector and matches detect()', async () => {
+    const tracker = await FaceMeshDetector.create();
+    const shifts = [0, 6, 12, 18];
+    let previous: DetectedFace | undefined;
+    for (const dx of shifts) {
+      const frame = await toFrame(
+        sharp(samplePath(2)).extract({ left: 1300 + dx, top: 50, width: 500, height: 500 }),
+      );
+      const [tracked] = await tracker.track(frame);
+      const [detected] = await detector.detect(frame);
+      expect(tracked).toBeDefined();
+      const tol = 0.05 * detected!.box.width;
+      for (const i of MIDLINE) {
+        expect(Math.abs(pt(tracked!, i)[0] - pt(detected!, i)[0])).toBeLessThan(tol);
+        expect(Math.abs(pt(tracked!, i)[1] - pt(detected!, i)[1])).toBeLessThan(tol);
+      }
+      // The window moves right, so the face moves left in the frame.
+      if (previous) expect(pt(tracked!, 1)[0]).toBeLessThan(pt(previous, 1)[0]);
+      previous = tracked;
+    }
+    const blank = { width: 500, height: 500, data: new Uint8Array(500 * 500 * 4) };
+    expect(await tracker.track(blank)).toEqual([]);
+    await tracker.dispose();
+  });
+});
+
 describe('FaceMeshDetector without a face', () => {
   it('a blank frame gives no face', async () => {
     const frame = { width: 320, height: 240, data: new Uint8Array(320 * 240 * 4).fill(128) };
