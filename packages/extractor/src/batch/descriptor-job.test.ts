@@ -75,6 +75,7 @@ describe('runDescriptorJob', () => {
         extractor: brightness,
         header: { command: 'test', models: [{ role: 'detector', id: 'brightness' }] },
         fps: 5,
+        padFraction: 0.25,
         onItem: (done) => progress.push(done),
       },
     );
@@ -95,6 +96,8 @@ describe('runDescriptorJob', () => {
     expect(matrix.rows).toBe(result.rows);
     expect(sidecar.rows).toHaveLength(matrix.rows);
     expect(sidecar.header.columns).toBe(4);
+    expect(sidecar.header.imagePreprocess).toEqual({ minSide: 0, padFraction: 0.25 });
+    expect(sidecar.rows[0]!.box).toMatchObject({ width: 12, height: 10 });
     expect(sidecar.rows[0]).toMatchObject({
       source: 'bright.png',
       frameIndex: null,

@@ -177,7 +177,13 @@ export async function runDescriptorJob(
       throw new Error(`wrote ${written} rows but recorded ${rows.length} sidecar rows`);
     const sidecarPath = sidecarPathFor(options.out);
     await writeSidecar(sidecarPath, {
-      header: createSidecarHeader({ ...options.header, columns: cols }),
+      header: createSidecarHeader({
+        ...options.header,
+        columns: cols,
+        ...(options.minSide || options.padFraction
+          ? { imagePreprocess: { minSide: options.minSide ?? 0, padFraction: options.padFraction ?? 0 } }
+          : {}),
+      }),
       rows,
       failures,
     });

@@ -106,3 +106,26 @@ describe('image input', () => {
     await expect(readImageFile(SAMPLE, { maxPixels: 0 })).rejects.toThrow(RangeError);
   });
 });
+
+describe('small-image preparation', () => {
+  it('upscales below minSide and mirror-pads', async () => {
+    const png = await (await twoColour()).png().toBuffer();
+    const up = await decodeImage(png, 'two', { minSide: 8 });
+    expect([up.width, up.height]).toEqual([8, 4]);
+    const padded = await decodeImage(png, 'two', { padFraction: 0.5 });
+    expect([padded.width, padded.height]).toEqual([8, 4]);
+    // Mirror padding: the left border repeats red, the right border blue.
+    expect(pixel(padded, 0, 0)).toEqual([255, 0, 0, 255]);
+    expect(pixel(padded, 7, 3)).toEqual([0, 0, 255, 255]);
+    const both = await decodeImage(png, 'two', { minSide: 8, padFraction: 0.25 });
+    expect([both.width, both.height]).toEqual([12, 6]);
+    const big = await decodeImage(png, 'two', { minSide: 2 });
+    expect([big.width, big.height]).toEqual([4, 2]);
+  });
+
+  it('validates the options', async () => {
+    const png = await (await twoColour()).png().toBuffer();
+    await expect(decodeImage(png, 'two', { padFraction: -1 })).rejects.toThrow(RangeError);
+    await expect(decodeImage(png, 'two', { minSide: 1.5 })).rejects.toThrow(RangeError);
+  });
+});

@@ -38,6 +38,11 @@ export interface SidecarHeader {
   readonly dataset?: { readonly name: string; readonly split?: string };
   /** Class names when rows carry a `classIndex`. */
   readonly classes?: readonly string[];
+  /**
+   * How still images were prepared before detection, when they were: upscaled to a longer side of
+   * `minSide` pixels, then mirror-padded by `padFraction` per side. Boxes refer to the prepared image.
+   */
+  readonly imagePreprocess?: { readonly minSide: number; readonly padFraction: number };
 }
 
 /** Provenance and quality of one descriptor row. */
