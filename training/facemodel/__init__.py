@@ -1,0 +1,1 @@
+"""Face model (3DMM) training from MediaPipe mesh caches."""
