@@ -7,3 +7,4 @@ export * from './detect/index.js';
 export * from './mesh/index.js';
 export * from './models/index.js';
 export * from './fit/index.js';
+export * from './embed/index.js';
