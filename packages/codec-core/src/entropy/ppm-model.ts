@@ -39,8 +39,10 @@ export function magnitudeClass(prefixLength: number): number {
  * otherwise); all three are updated. Integer arithmetic only, so encoder and decoder agree bit for bit.
  */
 export class PpmModel {
-  private readonly n0: Uint16Array[];
-  private readonly n1: Uint16Array[];
+  /** Counts per order, interleaved: [2i] = zeros seen in context i, [2i + 1] = ones. */
+  private readonly c0: Uint16Array;
+  private readonly c1: Uint16Array;
+  private readonly c2: Uint16Array;
   /** Magnitude class of each channel's symbol one and two frames back. */
   readonly prev1: Uint8Array;
   readonly prev2: Uint8Array;
@@ -50,37 +52,38 @@ export class PpmModel {
 
   constructor(readonly channels: number) {
     const base = channels * BIN_SLOTS;
-    const sizes = [base, base * MAGNITUDE_CLASSES, base * MAGNITUDE_CLASSES * MAGNITUDE_CLASSES];
-    this.n0 = sizes.map((n) => new Uint16Array(n));
-    this.n1 = sizes.map((n) => new Uint16Array(n));
+    this.c0 = new Uint16Array(2 * base);
+    this.c1 = new Uint16Array(2 * base * MAGNITUDE_CLASSES);
+    this.c2 = new Uint16Array(2 * base * MAGNITUDE_CLASSES * MAGNITUDE_CLASSES);
     this.prev1 = new Uint8Array(channels);
     this.prev2 = new Uint8Array(channels);
   }
 
   /** Clears all statistics and history (key frame). */
   reset(): void {
-    for (const a of this.n0) a.fill(0);
-    for (const a of this.n1) a.fill(0);
+    this.c0.fill(0);
+    this.c1.fill(0);
+    this.c2.fill(0);
     this.prev1.fill(0);
     this.prev2.fill(0);
   }
 
   /** Selects the contexts of one bin and returns P(bit = 0) in units of 2^-PROB_BITS. */
   select(channel: number, slot: number): number {
-    const i0 = channel * BIN_SLOTS + slot;
-    const i1 = i0 * MAGNITUDE_CLASSES + this.prev1[channel]!;
-    const i2 = i1 * MAGNITUDE_CLASSES + this.prev2[channel]!;
+    const i0 = 2 * (channel * BIN_SLOTS + slot);
+    const i1 = i0 * MAGNITUDE_CLASSES + 2 * this.prev1[channel]!;
+    const i2 = i1 * MAGNITUDE_CLASSES + 2 * this.prev2[channel]!;
     this.i0 = i0;
     this.i1 = i1;
     this.i2 = i2;
-    let a = this.n0[2]![i2]!;
-    let b = this.n1[2]![i2]!;
+    let a = this.c2[i2]!;
+    let b = this.c2[i2 + 1]!;
     if (a + b < ORDER2_MIN_COUNT) {
-      a = this.n0[1]![i1]!;
-      b = this.n1[1]![i1]!;
+      a = this.c1[i1]!;
+      b = this.c1[i1 + 1]!;
       if (a + b < ORDER1_MIN_COUNT) {
-        a = this.n0[0]![i0]!;
-        b = this.n1[0]![i0]!;
+        a = this.c0[i0]!;
+        b = this.c0[i0 + 1]!;
       }
     }
     // Krichevsky-Trofimov estimate (a + 1/2) / (a + b + 1), in integers.
@@ -90,9 +93,9 @@ export class PpmModel {
 
   /** Updates the contexts chosen by the last {@link select} with the coded bit. */
   update(bit: number): void {
-    bump(this.n0[0]!, this.n1[0]!, this.i0, bit);
-    bump(this.n0[1]!, this.n1[1]!, this.i1, bit);
-    bump(this.n0[2]!, this.n1[2]!, this.i2, bit);
+    bump(this.c0, this.i0, bit);
+    bump(this.c1, this.i1, bit);
+    bump(this.c2, this.i2, bit);
   }
 
   /** Shifts the per-channel history after a frame; `classes[c]` is the class of c's symbol in it. */
@@ -102,11 +105,12 @@ export class PpmModel {
   }
 }
 
-function bump(n0: Uint16Array, n1: Uint16Array, i: number, bit: number): void {
-  if (bit === 0) n0[i]!++;
-  else n1[i]!++;
-  if (n0[i]! + n1[i]! >= COUNT_LIMIT) {
-    n0[i] = (n0[i]! + 1) >>> 1;
-    n1[i] = (n1[i]! + 1) >>> 1;
+function bump(counts: Uint16Array, i: number, bit: number): void {
+  const n = counts[i + bit]! + 1;
+  counts[i + bit] = n;
+  const other = counts[i + 1 - bit]!;
+  if (n + other >= COUNT_LIMIT) {
+    counts[i] = (counts[i]! + 1) >>> 1;
+    counts[i + 1] = (counts[i + 1]! + 1) >>> 1;
   }
 }

@@ -12,13 +12,19 @@ const STATE_LIMIT = 0x80000000;
  * so symbols are queued with {@link put} and coded backwards in {@link finish}; the decoder reads forwards.
  */
 export class RansEncoder {
-  private starts: number[] = [];
-  private freqs: number[] = [];
+  /** Queued symbols as (start << 16 | freq - 1), so one Int32 holds both. */
+  private ops = new Uint32Array(512);
+  private count = 0;
+  private out = new Uint8Array(1024);
 
   /** Queues a symbol occupying [start, start + freq) of the 2^16 scale. */
   put(start: number, freq: number): void {
-    this.starts.push(start);
-    this.freqs.push(freq);
+    if (this.count === this.ops.length) {
+      const next = new Uint32Array(this.ops.length * 2);
+      next.set(this.ops);
+      this.ops = next;
+    }
+    this.ops[this.count++] = ((start << RANS_PRECISION) | (freq - 1)) >>> 0;
   }
 
   /** Queues one equiprobable bit (exactly one bit of output). */
@@ -28,24 +34,29 @@ export class RansEncoder {
 
   /** Codes every queued symbol; the returned bytes start with the final state (big-endian). */
   finish(): Uint8Array {
-    const out: number[] = [];
+    // Each symbol emits at most 2 bytes (x < 2^31 and x >= 2^15 * freq after at most 2 shifts); +4 for the state.
+    const bound = 2 * this.count + 4;
+    if (this.out.length < bound) this.out = new Uint8Array(bound);
+    const out = this.out;
+    let pos = out.length;
     let x = RANS_L;
-    for (let i = this.freqs.length - 1; i >= 0; i--) {
-      const freq = this.freqs[i]!;
-      const start = this.starts[i]!;
+    for (let i = this.count - 1; i >= 0; i--) {
+      const op = this.ops[i]!;
+      const freq = (op & (SCALE - 1)) + 1;
+      const start = op >>> RANS_PRECISION;
       const xMax = ((RANS_L >>> RANS_PRECISION) << 8) * freq;
       while (x >= xMax) {
-        out.push(x & 0xff);
+        out[--pos] = x & 0xff;
         x >>>= 8;
       }
       x = Math.floor(x / freq) * SCALE + (x % freq) + start;
     }
-    out.push(x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, (x >>> 24) & 0xff);
-    const bytes = new Uint8Array(out.length);
-    for (let i = 0; i < out.length; i++) bytes[i] = out[out.length - 1 - i]!;
-    this.starts = [];
-    this.freqs = [];
-    return bytes;
+    out[--pos] = x & 0xff;
+    out[--pos] = (x >>> 8) & 0xff;
+    out[--pos] = (x >>> 16) & 0xff;
+    out[--pos] = (x >>> 24) & 0xff;
+    this.count = 0;
+    return out.slice(pos);
   }
 }
 
