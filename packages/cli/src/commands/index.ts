@@ -1,9 +1,17 @@
 import type { Command } from '../command.js';
 import { decodeCommand } from './decode.js';
 import { encodeCommand } from './encode.js';
+import { extractCommand } from './extract.js';
 import { inspectCommand } from './inspect.js';
 import { serveCommand } from './serve.js';
 import { tokenCommand } from './token.js';
 
 // Each command lives in its own file; adding one is one import and one entry here.
-export const commands: readonly Command[] = [encodeCommand, decodeCommand, inspectCommand, serveCommand, tokenCommand];
+export const commands: readonly Command[] = [
+  encodeCommand,
+  decodeCommand,
+  extractCommand,
+  inspectCommand,
+  serveCommand,
+  tokenCommand,
+];

@@ -14,9 +14,11 @@ import { type FaceDescriptorSource, runDescriptorJob } from './descriptor-job.js
  * ones have two "faces" whose descriptor is the mean red value. It exercises the job's bookkeeping
  * (rows, sidecar, failures) without model files.
  */
+const calls: string[] = [];
 const brightness: FaceDescriptorSource = {
   descriptorLength: 4,
-  async extract(frame: RgbaFrame, { allFaces }): Promise<FittedFace[]> {
+  async extract(frame: RgbaFrame, { allFaces, videoFrame }): Promise<FittedFace[]> {
+    calls.push(videoFrame ?? 'image');
     let sum = 0;
     for (let i = 0; i < frame.data.length; i += 4) sum += frame.data[i]!;
     const mean = sum / (frame.width * frame.height);
@@ -80,6 +82,8 @@ describe('runDescriptorJob', () => {
       },
     );
     expect(progress).toEqual([1, 2, 3, 4, 5]);
+    // Two readable images, then the video's 10 sampled frames: first, then continuations.
+    expect(calls.splice(0)).toEqual(['image', 'image', 'first', ...Array(9).fill('next')]);
     expect(result.summary).toMatchObject({
       total: 5,
       succeeded: 2,

@@ -20,7 +20,18 @@ export interface FaceDescriptorSource {
   /** Values per descriptor (257 for the full layout). */
   readonly descriptorLength: number;
   /** Fitted faces of a frame, most prominent first; empty when there is none. */
-  extract(frame: RgbaFrame, options: { readonly allFaces: boolean }): Promise<readonly FittedFace[]>;
+  extract(frame: RgbaFrame, options: FaceExtractOptions): Promise<readonly FittedFace[]>;
+}
+
+/** Per-frame options of {@link FaceDescriptorSource.extract}. */
+export interface FaceExtractOptions {
+  /** Every face rather than the most prominent one. */
+  readonly allFaces: boolean;
+  /**
+   * For video frames: `first` for the first frame of a clip, `next` for the frames after it, so a
+   * source may track the face across frames; undefined for still images.
+   */
+  readonly videoFrame?: 'first' | 'next';
 }
 
 /** One input of a descriptor job. */
@@ -133,9 +144,11 @@ export async function runDescriptorJob(
       ...(options.fps !== undefined ? { fps: options.fps } : {}),
       ...(options.maxFramesPerVideo !== undefined ? { maxFrames: options.maxFramesPerVideo } : {}),
     });
+    let videoFrame: 'first' | 'next' = 'first';
     for await (const { frameIndex, timestampMs, frame } of frames) {
       try {
-        const faces = await extractor.extract(frame, { allFaces });
+        const faces = await extractor.extract(frame, { allFaces, videoFrame });
+        videoFrame = 'next';
         if (faces.length === 0) throw noFace(`frame ${frameIndex}`);
         await addFaces(item, faces, frameIndex, timestampMs);
       } catch (err) {
