@@ -1,0 +1,1 @@
+"""Learned descriptor codec: GDN autoencoder + factorised entropy model, exported to ONNX."""
