@@ -161,8 +161,10 @@ export class SemfaceCodec {
     const d = idx.length;
     const { synthesis } = await this.store.sessionsFor(model.id);
     const x = await runBatched(synthesis, y, latents.length, k, d, this.batchSize);
+    // One allocation for all rows; each descriptor is a view into it.
+    const all = new Float32Array(latents.length * DESCRIPTOR_LENGTH);
     return latents.map((_, n) => {
-      const out = new Float32Array(DESCRIPTOR_LENGTH);
+      const out = all.subarray(n * DESCRIPTOR_LENGTH, (n + 1) * DESCRIPTOR_LENGTH);
       for (let i = 0; i < d; i++) out[idx[i]!] = x[n * d + i]!;
       return out;
     });

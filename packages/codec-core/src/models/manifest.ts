@@ -1,5 +1,5 @@
 import { isModelId } from '../bitstream/model-id.js';
-import { PROFILE_NAMES, type ProfileName } from '../descriptor/layout.js';
+import { PROFILE_NAMES, type ProfileName, profileLength } from '../descriptor/layout.js';
 import { InvalidModelError } from '../errors.js';
 
 /** File names of one model, relative to its `<id>/` folder. */
@@ -52,6 +52,10 @@ export function parseManifest(json: unknown): ModelManifest {
     }
     if (!Number.isInteger(m.latentDim) || (m.latentDim as number) < 1 || (m.latentDim as number) > 4096) {
       fail(`models[${i}].latentDim must be an integer in 1..4096`);
+    }
+    const inputDim = (m as { inputDim?: unknown }).inputDim;
+    if (inputDim !== undefined && inputDim !== profileLength(m.profile as ProfileName)) {
+      fail(`models[${i}].inputDim ${String(inputDim)} does not match profile '${m.profile}'`);
     }
     const f = m.files as Partial<ModelFiles> | undefined;
     for (const k of ['analysis', 'synthesis', 'cdf'] as const) {
