@@ -1,4 +1,4 @@
-import { ExtractorError } from '../errors.js';
+import { NoFaceError } from '../errors.js';
 import { type ImageReadOptions, readImageFile } from '../input/image.js';
 import type { FfmpegPaths } from '../input/ffmpeg.js';
 import { MediaKind } from '../input/sources.js';
@@ -78,10 +78,10 @@ export interface DescriptorJobResult {
   readonly framesWithoutFace: number;
 }
 
-const NO_FACE = 'SEMFACE_ERR_NO_FACE';
+const NO_FACE = new NoFaceError().code;
 
-function noFace(where: string): ExtractorError {
-  return new ExtractorError(NO_FACE, `no face found in ${where}`);
+function noFace(where: string): NoFaceError {
+  return new NoFaceError(`no face found in ${where}`);
 }
 
 /**
