@@ -15,6 +15,22 @@ export const ORDER1_MIN_COUNT = 3;
 /** Counts are halved when their sum reaches this, so statistics track a drifting source. */
 export const COUNT_LIMIT = 255;
 
+/**
+ * Krichevsky-Trofimov estimate P(0) = (n0 + 1/2) / (n0 + n1 + 1) in units of 2^-PROB_BITS, clamped to
+ * [PROB_MIN, PROB_MAX], for every reachable count pair (n0 + n1 < COUNT_LIMIT); indexed by n0 * 256 + n1.
+ * A table instead of a division per bin; values are exactly floor(((2 n0 + 1) << 12) / (2 (n0 + n1) + 2)).
+ */
+const KT_TABLE: Uint16Array = (() => {
+  const t = new Uint16Array(256 * 256);
+  for (let a = 0; a < 256; a++) {
+    for (let b = 0; a + b < 256; b++) {
+      const p = Math.floor(((2 * a + 1) << PROB_BITS) / (2 * (a + b) + 2));
+      t[(a << 8) | b] = p < PROB_MIN ? PROB_MIN : p > PROB_MAX ? PROB_MAX : p;
+    }
+  }
+  return t;
+})();
+
 /** Context slot of Exp-Golomb prefix bin `i`. */
 export function prefixSlot(i: number): number {
   return i < PREFIX_SLOTS ? i : PREFIX_SLOTS - 1;
@@ -86,9 +102,7 @@ export class PpmModel {
         b = this.c0[i0 + 1]!;
       }
     }
-    // Krichevsky-Trofimov estimate (a + 1/2) / (a + b + 1), in integers.
-    const p = Math.floor(((2 * a + 1) << PROB_BITS) / (2 * (a + b) + 2));
-    return p < PROB_MIN ? PROB_MIN : p > PROB_MAX ? PROB_MAX : p;
+    return KT_TABLE[(a << 8) | b]!;
   }
 
   /** Updates the contexts chosen by the last {@link select} with the coded bit. */
