@@ -52,21 +52,41 @@ const descriptors = Array.from({ length: 4096 }, () =>
 const one = [descriptors[0]!];
 const frames = sampleFromPrior(cdf, 2000);
 
-{
-  const ppm = new PpmEncoder(params.latentDim);
-  const rans = new FactorizedEncoder(cdf);
+/** Mean bits per descriptor of each coder over `frames`, coded as files of `run` frames each. */
+function bitsPerDescriptor(latents: readonly Int32Array[], run: number): { ppm: number; rans: number } {
   let ppmBytes = 0;
   let ransBytes = 0;
-  for (const f of frames) {
+  const rans = new FactorizedEncoder(cdf);
+  const ppm = new PpmEncoder(params.latentDim);
+  latents.forEach((f, i) => {
+    if (i % run === 0) ppm.reset();
     ppmBytes += ppm.encodeFrame(f).length;
     ransBytes += rans.encodeFrame(f).length;
-  }
-  const ppmBits = (ppmBytes * 8) / frames.length;
-  const ransBits = (ransBytes * 8) / frames.length;
+  });
+  return { ppm: (ppmBytes * 8) / latents.length, rans: (ransBytes * 8) / latents.length };
+}
+
+// Real descriptors (a float32 rows x 257 .npy, e.g. an extractor cache) when SEMFACE_BENCH_NPY names one.
+const npyPath = process.env.SEMFACE_BENCH_NPY;
+let source = 'latents sampled from the model prior';
+let latents = frames;
+if (npyPath && existsSync(npyPath)) {
+  const { readNpy } = await import('../packages/extractor/dist/index.js');
+  const m = await readNpy(npyPath);
+  latents = await codec.analyse(
+    m.data.subarray(0, Math.min(m.rows, 4000) * DESCRIPTOR_LENGTH),
+    codec.store.byId(params.modelId),
+  );
+  source = `${latents.length} descriptors of ${npyPath}`;
+}
+process.stdout.write(
+  `\n[codec.bench] models: ${modelsDir === trained ? 'trained' : 'fixture'} (${params.modelId}, full, rate 0); ${source}\n`,
+);
+for (const run of [1, 10, 100, latents.length]) {
+  const b = bitsPerDescriptor(latents, run);
   process.stdout.write(
-    `\n[codec.bench] models: ${modelsDir === trained ? 'trained' : 'fixture'} (${params.modelId}); ` +
-      `${frames.length} latent frames sampled from the prior: PPM ${ppmBits.toFixed(1)} bits/descriptor, ` +
-      `rANS ${ransBits.toFixed(1)} bits/descriptor (${(100 * (1 - ransBits / ppmBits)).toFixed(1)}% fewer)\n`,
+    `[codec.bench] PPM statistics reset every ${run} frames: PPM ${b.ppm.toFixed(1)} bits/descriptor, ` +
+      `rANS ${b.rans.toFixed(1)} (${(100 * (1 - b.rans / b.ppm)).toFixed(1)}% fewer)\n`,
   );
 }
 
