@@ -26,3 +26,12 @@ export function parseRate(text: string | undefined): number {
     throw new RangeError(`--rate must be an integer 0..255, got '${text}'`);
   return v;
 }
+
+/** Parses a non-negative integer option such as `--key-interval`. */
+export function parseCount(name: string, text: string | undefined): number {
+  if (text === undefined) return 0;
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < 0)
+    throw new RangeError(`--${name} must be a non-negative integer, got '${text}'`);
+  return v;
+}

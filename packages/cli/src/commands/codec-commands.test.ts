@@ -72,6 +72,30 @@ describe('semface encode / decode / inspect', () => {
     expect((await readFile(sfc)).subarray(0, 4).toString()).toBe('SFC1');
   });
 
+  it('streams frame packets with --stream and decodes them back', async () => {
+    const sfc = join(dir, 'stream.sfc');
+    const rec = join(dir, 'stream.npy');
+    const args = [
+      'encode',
+      join(dir, 'in.npy'),
+      '-o',
+      sfc,
+      '--stream',
+      '--key-interval',
+      '5',
+      '--coder',
+      'ppm',
+    ];
+    expect((await capture([...args, '--models', models])).code).toBe(0);
+    const info = await capture(['inspect', sfc]);
+    expect(info.out).toContain('frame packets v1 (CRC-32 ok), 4 key frames');
+    expect(info.out).toContain(`frames:       ${rows}`);
+    expect((await capture(['decode', sfc, '-o', rec, '--models', models])).code).toBe(0);
+    const out = await readNpy(rec);
+    expect(out.rows).toBe(rows);
+    expect(out.data[3]).toBe(Math.floor(4 * data[3]! + 0.5) / 4);
+  });
+
   it('rejects an unknown coder with RangeError', async () => {
     await expect(
       main(['encode', join(dir, 'in.npy'), '-o', join(dir, 'x.sfc'), '--coder', 'zip']),

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { DESCRIPTOR_LENGTH, SemfaceCodec } from '@semface/codec-core';
+import { DESCRIPTOR_LENGTH, SemfaceCodec, isFramePacket, parseFramePacket } from '@semface/codec-core';
 import { writeNpy } from '@semface/extractor';
 import type { Command } from '../command.js';
 
 const USAGE = `Usage: semface decode in.sfc -o rec.npy [--models DIR]
 
-Decompresses a semface bitstream v1 file into 257-D descriptors (float32 .npy, rows x 257);
+Decompresses a semface bitstream v1 file (or a sequence of frame packets) into 257-D descriptors (float32 .npy, rows x 257);
 fields outside the stream's profile are 0.
 
 Options:
@@ -31,12 +31,29 @@ export const decodeCommand: Command = {
     }
     const bytes = new Uint8Array(await readFile(input));
     const codec = await SemfaceCodec.load(values.models === undefined ? {} : { modelsDir: values.models });
-    const decoded = await codec.decode(bytes);
-    const rows = decoded.descriptors.length;
+    let descriptors: Float32Array[];
+    let profile: string;
+    if (isFramePacket(bytes)) {
+      const dec = codec.createStreamDecoder();
+      descriptors = [];
+      profile = '';
+      for (let offset = 0; offset < bytes.length; ) {
+        const length = parseFramePacket(bytes, offset).byteLength;
+        const frame = await dec.decodeFrame(bytes.subarray(offset, offset + length));
+        descriptors.push(frame.descriptor);
+        profile = frame.params.profile;
+        offset += length;
+      }
+    } else {
+      const decoded = await codec.decode(bytes);
+      descriptors = decoded.descriptors;
+      profile = decoded.params.profile;
+    }
+    const rows = descriptors.length;
     const data = new Float32Array(rows * DESCRIPTOR_LENGTH);
-    decoded.descriptors.forEach((d, i) => data.set(d, i * DESCRIPTOR_LENGTH));
+    descriptors.forEach((d, i) => data.set(d, i * DESCRIPTOR_LENGTH));
     await writeNpy(values.out, { rows, cols: DESCRIPTOR_LENGTH, data });
-    process.stdout.write(`wrote ${values.out}: ${rows} descriptors (${decoded.params.profile} profile)\n`);
+    process.stdout.write(`wrote ${values.out}: ${rows} descriptors (${profile} profile)\n`);
     return 0;
   },
 };

@@ -3,17 +3,21 @@ import { parseArgs } from 'node:util';
 import { DESCRIPTOR_LENGTH, SemfaceCodec } from '@semface/codec-core';
 import { readNpy } from '@semface/extractor';
 import type { Command } from '../command.js';
-import { parseCoder, parseProfile, parseRate } from '../codec/codec-args.js';
+import { parseCoder, parseCount, parseProfile, parseRate } from '../codec/codec-args.js';
 
 const USAGE = `Usage: semface encode in.npy -o out.sfc [--profile full|expression|identity] [--rate N] [--coder ppm|rans]
+       [--stream [--key-interval N]]
 
-Compresses 257-D descriptors (float32 .npy, rows x 257) into one semface bitstream v1 file.
+Compresses 257-D descriptors (float32 .npy, rows x 257) into one semface bitstream v1 file, or with
+--stream into a sequence of self-delimiting frame packets (what a sender puts on the wire).
 
 Options:
   -o, --out FILE     output .sfc file (required)
   --profile NAME     fields to carry: full, expression or identity (default: full)
   --rate N           model rate index (default: 0)
   --coder NAME       entropy back-end: rans (learned prior) or ppm (Exp-Golomb + PPM) (default: rans)
+  --stream           write frame packets (one per row) instead of a batch file
+  --key-interval N   with --stream: a key frame every N frames (default: only the first)
   --models DIR       model folder with manifest.json (default: models shipped with codec-core)`;
 
 /** `semface encode`: .npy descriptors -> .sfc bitstream. */
@@ -31,6 +35,8 @@ export const encodeCommand: Command = {
         rate: { type: 'string' },
         coder: { type: 'string' },
         models: { type: 'string' },
+        stream: { type: 'boolean' },
+        'key-interval': { type: 'string' },
       },
     });
     const input = positionals[0];
@@ -46,7 +52,20 @@ export const encodeCommand: Command = {
       throw new RangeError(`${input} has ${matrix.cols} columns, descriptors have ${DESCRIPTOR_LENGTH}`);
     }
     const codec = await SemfaceCodec.load(values.models === undefined ? {} : { modelsDir: values.models });
-    const bytes = await codec.encode(matrix.data, { profile, coder, rateIndex });
+    let bytes: Uint8Array;
+    if (values.stream) {
+      const keyFrameInterval = parseCount('key-interval', values['key-interval']);
+      const enc = codec.createStreamEncoder({ profile, coder, rateIndex, keyFrameInterval });
+      const packets: Uint8Array[] = [];
+      for (let r = 0; r < matrix.rows; r++) {
+        packets.push(
+          await enc.encodeFrame(matrix.data.subarray(r * DESCRIPTOR_LENGTH, (r + 1) * DESCRIPTOR_LENGTH)),
+        );
+      }
+      bytes = Buffer.concat(packets);
+    } else {
+      bytes = await codec.encode(matrix.data, { profile, coder, rateIndex });
+    }
     await writeFile(values.out, bytes);
     const bits = matrix.rows > 0 ? ((bytes.length * 8) / matrix.rows).toFixed(1) : '0';
     process.stdout.write(
