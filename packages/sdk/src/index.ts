@@ -1,1 +1,59 @@
-export {};
+/**
+ * semface client SDK: connect to a relay, publish face descriptors, receive other participants'
+ * descriptors as typed events. The core uses only web-platform APIs (WebSocket, AbortSignal,
+ * performance); in Node the `ws` package is loaded when no global WebSocket exists.
+ */
+export { connect, relayUrl } from './connect.js';
+export { Room, type RoomState, type PublishOptions, type PublishedFrame } from './room/room.js';
+export type {
+  DescriptorEvent,
+  DescriptorHead,
+  Participant,
+  RoomEvents,
+} from './room/events.js';
+export {
+  type ConnectOptions,
+  type ResolvedConnectOptions,
+  type TokenSource,
+  DEFAULT_CONNECT_OPTIONS,
+  resolveConnectOptions,
+} from './options/connect-options.js';
+export { type SdkLogger, SILENT_LOGGER } from './options/logger.js';
+export {
+  type ReconnectOptions,
+  DEFAULT_RECONNECT_OPTIONS,
+  backoffDelay,
+  resolveReconnectOptions,
+} from './connection/backoff.js';
+export type { WebSocketConstructor, WebSocketLike } from './connection/websocket.js';
+export type {
+  CodecEncoderOptions,
+  CodecStreamParams,
+  DecodedCodecFrame,
+  DescriptorCodec,
+  DescriptorFrameDecoder,
+  DescriptorFrameEncoder,
+} from './codec/descriptor-codec.js';
+export { loadDefaultCodec } from './codec/default-codec.js';
+export { TypedEmitter, type Listener } from './events/typed-emitter.js';
+export {
+  SdkErrorCode,
+  type SdkErrorCodeValue,
+  type SdkErrorName,
+  SemfaceSdkError,
+  RelayError,
+  ConnectError,
+  TimeoutError,
+  AbortedError,
+  RoomDisposedError,
+  NotJoinedError,
+  NotAllowedError,
+  InvalidDescriptorError,
+  EncodeError,
+  FrameDecodeError,
+  ReconnectFailedError,
+  ProtocolError,
+  ListenerError,
+  CodecUnavailableError,
+} from './errors.js';
+export * from './heads/index.js';

@@ -1,0 +1,25 @@
+import { CodecUnavailableError } from '../errors.js';
+import type { DescriptorCodec } from './descriptor-codec.js';
+
+let shared: Promise<DescriptorCodec> | undefined;
+
+/**
+ * The codec used when `connect` gets none: `SemfaceCodec` of @semface/codec-core with the models
+ * shipped in that package, loaded once per process on first use (Node only: it runs onnxruntime-node).
+ * @throws CodecUnavailableError when the package or its model manifest cannot be loaded.
+ */
+export function loadDefaultCodec(): Promise<DescriptorCodec> {
+  shared ??= (async () => {
+    try {
+      const core = await import('@semface/codec-core');
+      return await core.SemfaceCodec.load();
+    } catch (err) {
+      shared = undefined;
+      throw new CodecUnavailableError(
+        `default codec failed to load (pass options.codec): ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+  })();
+  return shared;
+}

@@ -1,0 +1,181 @@
+/**
+ * Errors of @semface/sdk. Every error carries a stable `code` (documented in docs/errors.md,
+ * section "@semface/sdk"). Errors delivered through the room's `error` event say with `fatal`
+ * whether the room is finished (it disposed itself) or keeps running.
+ */
+
+/** Stable error codes of the SDK. */
+export const SdkErrorCode = Object.freeze({
+  relay: 'SEMFACE_ERR_SDK_RELAY',
+  connectFailed: 'SEMFACE_ERR_SDK_CONNECT_FAILED',
+  timeout: 'SEMFACE_ERR_SDK_TIMEOUT',
+  aborted: 'SEMFACE_ERR_SDK_ABORTED',
+  disposed: 'SEMFACE_ERR_SDK_DISPOSED',
+  notJoined: 'SEMFACE_ERR_SDK_NOT_JOINED',
+  notAllowed: 'SEMFACE_ERR_SDK_NOT_ALLOWED',
+  invalidDescriptor: 'SEMFACE_ERR_SDK_INVALID_DESCRIPTOR',
+  encodeFailed: 'SEMFACE_ERR_SDK_ENCODE_FAILED',
+  frameUndecodable: 'SEMFACE_ERR_SDK_FRAME_UNDECODABLE',
+  reconnectFailed: 'SEMFACE_ERR_SDK_RECONNECT_FAILED',
+  protocol: 'SEMFACE_ERR_SDK_PROTOCOL',
+  listenerFailed: 'SEMFACE_ERR_SDK_LISTENER_FAILED',
+  codecUnavailable: 'SEMFACE_ERR_SDK_CODEC_UNAVAILABLE',
+} as const);
+
+/** Name of an SDK error code. */
+export type SdkErrorName = keyof typeof SdkErrorCode;
+/** Stable string code of an SDK error. */
+export type SdkErrorCodeValue = (typeof SdkErrorCode)[SdkErrorName];
+
+/** Base class of every error the SDK throws or emits. */
+export class SemfaceSdkError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: SdkErrorCodeValue;
+  /** True when the room is finished after this error (it was disposed). */
+  fatal = false;
+
+  constructor(code: SdkErrorCodeValue, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/**
+ * The relay reported an error (`Error` message) or closed the socket with a semface close code.
+ * `closeCode` is the WebSocket close code that followed (4000-4999), or 0 when the connection stays open.
+ */
+export class RelayError extends SemfaceSdkError {
+  /** The relay's stable code, e.g. `SEMFACE_ERR_RELAY_UNAUTHORIZED` (empty if the relay sent none). */
+  readonly relayCode: string;
+  /** WebSocket close code, or 0 if the relay kept the connection open. */
+  readonly closeCode: number;
+
+  constructor(relayCode: string, closeCode: number, message: string) {
+    super(SdkErrorCode.relay, message);
+    this.relayCode = relayCode;
+    this.closeCode = closeCode;
+  }
+}
+
+/** The WebSocket could not be opened, or closed before the relay welcomed us. */
+export class ConnectError extends SemfaceSdkError {
+  /** Close code of the socket if it closed (1006 when it never opened), else 0. */
+  readonly closeCode: number;
+
+  constructor(message: string, closeCode = 0, options?: { cause?: unknown }) {
+    super(SdkErrorCode.connectFailed, message, options);
+    this.closeCode = closeCode;
+  }
+}
+
+/** A handshake step (open, Welcome, Joined) or a ping took longer than allowed. */
+export class TimeoutError extends SemfaceSdkError {
+  constructor(message: string) {
+    super(SdkErrorCode.timeout, message);
+  }
+}
+
+/** The operation was cancelled through an AbortSignal. */
+export class AbortedError extends SemfaceSdkError {
+  constructor(message = 'aborted', options?: { cause?: unknown }) {
+    super(SdkErrorCode.aborted, message, options);
+  }
+}
+
+/** The room was disposed (by `dispose()`, its AbortSignal, or a fatal error). */
+export class RoomDisposedError extends SemfaceSdkError {
+  constructor(message = 'room is disposed') {
+    super(SdkErrorCode.disposed, message);
+  }
+}
+
+/** The operation needs a joined room (the token grants any room and none was joined yet). */
+export class NotJoinedError extends SemfaceSdkError {
+  constructor(message = 'not in a room: call room.join(name) first') {
+    super(SdkErrorCode.notJoined, message);
+  }
+}
+
+/** The token lacks the grant the operation needs (publish or subscribe). */
+export class NotAllowedError extends SemfaceSdkError {
+  constructor(message: string) {
+    super(SdkErrorCode.notAllowed, message);
+  }
+}
+
+/** A descriptor to publish is not a 257-value Float32Array of finite numbers. */
+export class InvalidDescriptorError extends SemfaceSdkError {
+  constructor(message: string) {
+    super(SdkErrorCode.invalidDescriptor, message);
+  }
+}
+
+/** The codec failed to encode a descriptor (the codec's error is the `cause`). */
+export class EncodeError extends SemfaceSdkError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(SdkErrorCode.encodeFailed, message, options);
+  }
+}
+
+/**
+ * A received frame could not be decoded (lost delta, corrupt payload, unknown model). Emitted as a
+ * non-fatal `error` event; the SDK asks the publisher for a key frame.
+ */
+export class FrameDecodeError extends SemfaceSdkError {
+  /** Publisher of the frame. */
+  readonly participantId: string;
+  /** Stream of the frame. */
+  readonly stream: number;
+  /** Wire sequence number of the frame. */
+  readonly seq: number;
+
+  constructor(
+    participantId: string,
+    stream: number,
+    seq: number,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(SdkErrorCode.frameUndecodable, message, options);
+    this.participantId = participantId;
+    this.stream = stream;
+    this.seq = seq;
+  }
+}
+
+/** Reconnecting gave up after `reconnect.maxRetries` attempts; the last failure is the `cause`. */
+export class ReconnectFailedError extends SemfaceSdkError {
+  /** Attempts made. */
+  readonly attempts: number;
+
+  constructor(attempts: number, options?: { cause?: unknown }) {
+    super(SdkErrorCode.reconnectFailed, `gave up reconnecting after ${attempts} attempts`, options);
+    this.attempts = attempts;
+  }
+}
+
+/** The relay sent something the protocol does not allow at this point. */
+export class ProtocolError extends SemfaceSdkError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(SdkErrorCode.protocol, message, options);
+  }
+}
+
+/** An event listener threw; the error is the `cause`. Other listeners and the room keep running. */
+export class ListenerError extends SemfaceSdkError {
+  /** Event whose listener threw. */
+  readonly event: string;
+
+  constructor(event: string, options?: { cause?: unknown }) {
+    super(SdkErrorCode.listenerFailed, `a '${event}' listener threw`, options);
+    this.event = event;
+  }
+}
+
+/** No codec was given and the default one (@semface/codec-core with its shipped models) failed to load. */
+export class CodecUnavailableError extends SemfaceSdkError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(SdkErrorCode.codecUnavailable, message, options);
+  }
+}

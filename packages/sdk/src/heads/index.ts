@@ -1,0 +1,14 @@
+export {
+  HeadKind,
+  type HeadManifestEntry,
+  type HeadsManifest,
+  parseHeadsManifest,
+} from './heads-manifest.js';
+export {
+  DEFAULT_HEADS_DIR,
+  type ExpressionResult,
+  ReceiverHeads,
+  type ReceiverHeadsOptions,
+  type VerifyResult,
+  vectorDistance,
+} from './receiver-heads.js';

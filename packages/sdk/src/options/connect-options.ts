@@ -1,0 +1,187 @@
+import { type ReconnectOptions, resolveReconnectOptions } from '../connection/backoff.js';
+import type { WebSocketConstructor } from '../connection/websocket.js';
+import { type DescriptorCodec, isDescriptorCodec } from '../codec/descriptor-codec.js';
+import type { CoderName } from '../codec/layout.js';
+import { SILENT_LOGGER, type SdkLogger, isSdkLogger } from './logger.js';
+
+/** A relay access token, or a function returning a fresh one (called on every (re)connect). */
+export type TokenSource = string | (() => string | Promise<string>);
+
+/** Options of {@link connect}. Only `token` is required. */
+export interface ConnectOptions {
+  /** Relay access token (JWT), or a function returning one for each (re)connect. Required. */
+  token: TokenSource;
+  /**
+   * Room to join. Default: the token's room; when the token grants any room (`*`) and this is unset,
+   * no room is joined until `room.join(name)`.
+   */
+  room?: string;
+  /** Aborting cancels `connect` and, once connected, disposes the room. Default none. */
+  signal?: AbortSignal;
+  /** Structured logger (pino-compatible). Default: silent. */
+  logger?: SdkLogger;
+  /** Back-off of automatic reconnects, or `false` to never reconnect. Default {@link DEFAULT_RECONNECT_OPTIONS}. */
+  reconnect?: Partial<ReconnectOptions> | false;
+  /**
+   * Descriptor codec used to encode and decode. Default: `SemfaceCodec` of @semface/codec-core with the
+   * models shipped in that package, loaded on first use (Node only).
+   */
+  codec?: DescriptorCodec;
+  /** Model rate index to encode with (0 = lowest rate). Default 0. */
+  rateIndex?: number;
+  /** Entropy back-end to encode with: `rans` (every frame independent) or `ppm` (adaptive). Default `rans`. */
+  coder?: CoderName;
+  /** A key frame every this many frames of a stream; 0 = only the first and requested ones. Default 60. Unit: frames. */
+  keyFrameInterval?: number;
+  /** Period of Ping messages that measure round-trip time and keep the link checked. Default 5000. Unit: ms. */
+  pingIntervalMs?: number;
+  /** A link with no message from the relay for this long is treated as lost (reconnect); 0 disables. Default 20000. Unit: ms. */
+  idleTimeoutMs?: number;
+  /** Time allowed for opening the socket, the Welcome and the Joined answer, each. Default 10000. Unit: ms. */
+  connectTimeoutMs?: number;
+  /** Least time between two key-frame requests for one remote stream. Default 1000. Unit: ms. */
+  keyFrameRequestIntervalMs?: number;
+  /** Most frames of one remote stream waiting to be decoded; further deltas are dropped. Default 32. Unit: frames. */
+  maxPendingFrames?: number;
+  /** WebSocket implementation. Default `globalThis.WebSocket`, else the `ws` package. */
+  WebSocket?: WebSocketConstructor;
+  /** Client name sent in Hello (relay logs only). Default `semface-sdk/0.1.0`. */
+  client?: string;
+}
+
+/** Options after validation, with defaults filled in. */
+export interface ResolvedConnectOptions {
+  readonly token: TokenSource;
+  readonly room: string | undefined;
+  readonly signal: AbortSignal | undefined;
+  readonly logger: SdkLogger;
+  readonly reconnect: Readonly<ReconnectOptions> | false;
+  readonly codec: DescriptorCodec | undefined;
+  readonly rateIndex: number;
+  readonly coder: CoderName;
+  readonly keyFrameInterval: number;
+  readonly pingIntervalMs: number;
+  readonly idleTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  readonly keyFrameRequestIntervalMs: number;
+  readonly maxPendingFrames: number;
+  readonly WebSocket: WebSocketConstructor | undefined;
+  readonly client: string;
+}
+
+/** Defaults of the optional numeric and string options of {@link ConnectOptions}. */
+export const DEFAULT_CONNECT_OPTIONS: Readonly<{
+  rateIndex: number;
+  coder: CoderName;
+  keyFrameInterval: number;
+  pingIntervalMs: number;
+  idleTimeoutMs: number;
+  connectTimeoutMs: number;
+  keyFrameRequestIntervalMs: number;
+  maxPendingFrames: number;
+  client: string;
+}> = Object.freeze({
+  rateIndex: 0,
+  coder: 'rans',
+  keyFrameInterval: 60,
+  pingIntervalMs: 5_000,
+  idleTimeoutMs: 20_000,
+  connectTimeoutMs: 10_000,
+  keyFrameRequestIntervalMs: 1_000,
+  maxPendingFrames: 32,
+  client: 'semface-sdk/0.1.0',
+});
+
+const KNOWN_KEYS = new Set([
+  'token',
+  'room',
+  'signal',
+  'logger',
+  'reconnect',
+  'codec',
+  'WebSocket',
+  ...Object.keys(DEFAULT_CONNECT_OPTIONS),
+]);
+
+/** Integer options with inclusive ranges. */
+const INT_RANGES = {
+  rateIndex: [0, 255],
+  keyFrameInterval: [0, 1_000_000],
+  pingIntervalMs: [50, 3_600_000],
+  idleTimeoutMs: [0, 3_600_000],
+  connectTimeoutMs: [10, 600_000],
+  keyFrameRequestIntervalMs: [0, 600_000],
+  maxPendingFrames: [1, 100_000],
+} as const;
+
+const CODERS: readonly string[] = ['rans', 'ppm'];
+
+/**
+ * Merges `input` over the defaults and validates once.
+ * @throws TypeError for wrong types or unknown keys, RangeError for out-of-range values.
+ */
+export function resolveConnectOptions(input: ConnectOptions): ResolvedConnectOptions {
+  if (input === null || typeof input !== 'object') throw new TypeError('options must be an object');
+  for (const key of Object.keys(input)) {
+    if (!KNOWN_KEYS.has(key)) throw new TypeError(`unknown option '${key}'`);
+  }
+  const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+  const o = { ...DEFAULT_CONNECT_OPTIONS, ...defined } as ConnectOptions & typeof DEFAULT_CONNECT_OPTIONS;
+  if (typeof o.token === 'string') {
+    if (o.token.length === 0) throw new RangeError('token must not be empty');
+  } else if (typeof o.token !== 'function') {
+    throw new TypeError('token must be a string or a function returning one');
+  }
+  if (o.room !== undefined && typeof o.room !== 'string') throw new TypeError('room must be a string');
+  if (o.signal !== undefined && !isAbortSignal(o.signal))
+    throw new TypeError('signal must be an AbortSignal');
+  if (o.logger !== undefined && !isSdkLogger(o.logger))
+    throw new TypeError('logger must have debug, info, warn and error methods');
+  if (o.codec !== undefined && !isDescriptorCodec(o.codec))
+    throw new TypeError('codec must have createStreamEncoder and createStreamDecoder');
+  if (o.WebSocket !== undefined && typeof o.WebSocket !== 'function')
+    throw new TypeError('WebSocket must be a constructor');
+  if (typeof o.client !== 'string') throw new TypeError('client must be a string');
+  if (typeof o.coder !== 'string') throw new TypeError('coder must be a string');
+  if (!CODERS.includes(o.coder)) throw new RangeError(`coder must be one of ${CODERS.join(', ')}`);
+  for (const [key, [lo, hi]] of Object.entries(INT_RANGES)) {
+    const v = o[key as keyof typeof INT_RANGES];
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${key} must be an integer`);
+    if (v < lo || v > hi) throw new RangeError(`${key} must be in [${lo}, ${hi}], got ${v}`);
+  }
+  if (o.idleTimeoutMs !== 0 && o.idleTimeoutMs <= o.pingIntervalMs)
+    throw new RangeError('idleTimeoutMs must exceed pingIntervalMs (or be 0)');
+  let reconnect: Readonly<ReconnectOptions> | false;
+  if (o.reconnect === false) reconnect = false;
+  else if (o.reconnect === undefined) reconnect = resolveReconnectOptions();
+  else if (typeof o.reconnect === 'object') reconnect = resolveReconnectOptions(o.reconnect);
+  else throw new TypeError('reconnect must be an object or false');
+  return Object.freeze({
+    token: o.token,
+    room: o.room,
+    signal: o.signal,
+    logger: o.logger ?? SILENT_LOGGER,
+    reconnect,
+    codec: o.codec,
+    rateIndex: o.rateIndex,
+    coder: o.coder,
+    keyFrameInterval: o.keyFrameInterval,
+    pingIntervalMs: o.pingIntervalMs,
+    idleTimeoutMs: o.idleTimeoutMs,
+    connectTimeoutMs: o.connectTimeoutMs,
+    keyFrameRequestIntervalMs: o.keyFrameRequestIntervalMs,
+    maxPendingFrames: o.maxPendingFrames,
+    WebSocket: o.WebSocket,
+    client: o.client,
+  });
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  const v = value as Partial<AbortSignal> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.aborted === 'boolean' &&
+    typeof v.addEventListener === 'function'
+  );
+}
