@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { RELAY_ENV_VARS, createRelayServer, relayOptionsFromArgs } from '@semface/server';
+import type { Command } from '../command.js';
+
+const USAGE = `Usage: semface serve [options]
+
+Runs the relay server (WebSocket endpoint ${'/v1/relay'}, /healthz, /readyz, /metrics) until SIGINT/SIGTERM,
+then drains and exits. Every option also reads an environment variable (flags win).
+
+Options:
+  --token-secret S           HS256 token secret, >= 32 bytes (env SEMFACE_TOKEN_SECRET; required unless --dev)
+  --host H                   interface (default 127.0.0.1; env SEMFACE_RELAY_HOST)
+  --port N                   TCP port, 0 = any (default 8080; env SEMFACE_RELAY_PORT)
+  --bus URL                  memory | nats://host:4222 | redis://host:6379 (default memory; env SEMFACE_RELAY_BUS)
+  --node-id ID               node id in a cluster (default random; env SEMFACE_RELAY_NODE_ID)
+  --dev-token-endpoint       serve POST /v1/dev/token (development only; default off)
+  --dev                      development mode: random secret if none given, dev token endpoint on
+  --log-level L              fatal|error|warn|info|debug|trace|silent (default info; env SEMFACE_LOG_LEVEL)
+  --max-message-bytes N      largest accepted message (default 65536)
+  --high-water-bytes N       socket backlog before relay-side queueing (default 65536)
+  --max-queue-messages N     per-subscriber queue, messages (default 256)
+  --max-queue-bytes N        per-subscriber queue, bytes (default 1048576)
+  --heartbeat-ms N           ping period; a silent peer is dropped after one (default 15000)
+  --rate-messages N          messages/s per connection (default 200; burst --rate-burst-messages 400)
+  --rate-bytes N             bytes/s per connection (default 1048576; burst --rate-burst-bytes 2097152)
+  --drain-timeout-ms N       shutdown drain budget (default 5000)
+See docs/relay.md for every option and its environment variable.`;
+
+/** `semface serve`: runs a relay node. */
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the relay server (rooms, auth, fan-out, metrics)',
+  usage: USAGE,
+  async run(argv) {
+    const dev = argv.includes('--dev');
+    const opts = relayOptionsFromArgs(
+      argv.filter((a) => a !== '--dev'),
+      process.env,
+    );
+    if (dev) {
+      opts.devTokenEndpoint = true;
+      if (!opts.tokenSecret) {
+        opts.tokenSecret = randomBytes(32).toString('hex');
+        process.stderr.write('semface serve: --dev: using a random token secret for this run\n');
+      }
+    }
+    if (!opts.tokenSecret) {
+      process.stderr.write(
+        `semface serve: a token secret is required (--token-secret or ${RELAY_ENV_VARS.tokenSecret}), or use --dev\n`,
+      );
+      return 2;
+    }
+    const server = createRelayServer({ ...opts, tokenSecret: opts.tokenSecret });
+    const addr = await server.start();
+    process.stdout.write(`semface relay listening on ${addr.url}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    await server.close();
+    return 0;
+  },
+};
