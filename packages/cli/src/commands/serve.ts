@@ -4,7 +4,7 @@ import type { Command } from '../command.js';
 
 const USAGE = `Usage: semface serve [options]
 
-Runs the relay server (WebSocket endpoint ${'/v1/relay'}, /healthz, /readyz, /metrics) until SIGINT/SIGTERM,
+Runs the relay server (WebSocket endpoint /v1/relay, /healthz, /readyz, /metrics) until SIGINT/SIGTERM,
 then drains and exits. Every option also reads an environment variable (flags win).
 
 Options:
