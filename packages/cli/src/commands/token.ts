@@ -38,7 +38,7 @@ export const tokenCommand: Command = {
     const secret = values.secret ?? process.env[RELAY_ENV_VARS.tokenSecret!];
     if (!values.identity || !secret) {
       process.stderr.write(
-        `semface token: --identity and a secret (--secret or SEMFACE_TOKEN_SECRET) are required\n`,
+        'semface token: --identity and a secret (--secret or SEMFACE_TOKEN_SECRET) are required\n',
       );
       return 2;
     }
