@@ -13,7 +13,7 @@ import os
 from .bitstream import write_file, write_frame_packet
 from .golden_inputs import golden_descriptors, golden_latents
 from .ppm import PpmCoder
-from .rans import CdfTable, factorized_encode_frame
+from .factorized import CdfTable, factorized_encode_frame
 
 LATENT = 256
 LATENT_FRAMES = 24

@@ -1,6 +1,6 @@
 """EG0 binarisation + PPM-style binary context model, mirrors ppm-model.ts / ppm-coder.ts."""
 
-from .range_coder import PROB_BITS, PROB_MAX, PROB_MIN, BinaryRangeDecoder, BinaryRangeEncoder, CorruptPayload
+from .range_coder import PROB_BITS, PROB_MAX, PROB_MIN, RangeDecoder, RangeEncoder, CorruptPayload
 from .signed_map import MAX_EG_PREFIX, eg_prefix_length, to_signed, to_unsigned
 
 PREFIX_SLOTS = 12
@@ -81,7 +81,7 @@ class PpmCoder:
 
     def encode_frame(self, latents) -> bytes:
         m = self.model
-        rc = BinaryRangeEncoder()
+        rc = RangeEncoder()
         classes = []
         for c, v in enumerate(latents):
             u = to_unsigned(int(v))
@@ -101,7 +101,7 @@ class PpmCoder:
 
     def decode_frame(self, payload: bytes):
         m = self.model
-        rc = BinaryRangeDecoder(payload)
+        rc = RangeDecoder(payload)
         out, classes = [], []
         for c in range(self.latent_dim):
             n = 0

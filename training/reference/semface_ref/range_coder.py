@@ -1,13 +1,17 @@
-"""Binary range coder (LZMA-style carry handling, 12-bit probabilities), mirrors binary-range-coder.ts."""
+"""Range coder (LZMA-style carry handling): 12-bit binary probabilities and 16-bit multi-symbol CDFs.
+
+Mirrors packages/codec-core/src/entropy/range-coder.ts.
+"""
 
 PROB_BITS = 12
 PROB_MIN = 1
 PROB_MAX = (1 << PROB_BITS) - 1
+FREQ_BITS = 16
 TOP = 1 << 24
 TWO32 = 1 << 32
 
 
-class BinaryRangeEncoder:
+class RangeEncoder:
     def __init__(self) -> None:
         self.low = 0
         self.range = 0xFFFFFFFF
@@ -23,6 +27,14 @@ class BinaryRangeEncoder:
         else:
             self.low += bound
             self.range -= bound
+        while self.range < TOP:
+            self.range *= 256
+            self._shift_low()
+
+    def encode_freq(self, start: int, freq: int) -> None:
+        r = self.range >> FREQ_BITS
+        self.low += r * start
+        self.range = r * freq
         while self.range < TOP:
             self.range *= 256
             self._shift_low()
@@ -60,7 +72,7 @@ class CorruptPayload(Exception):
     pass
 
 
-class BinaryRangeDecoder:
+class RangeDecoder:
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.pos = 0
@@ -89,3 +101,17 @@ class BinaryRangeDecoder:
             self.range *= 256
             self.code = self.code * 256 + self._next()
         return bit
+
+    def decode_freq(self, cdf, k: int) -> int:
+        """Symbol 0..k of the 2^16-scale CDF list `cdf` (length k + 2)."""
+        r = self.range >> FREQ_BITS
+        slot = min(self.code // r, 0xFFFF)
+        s = max(i for i in range(k + 1) if cdf[i] <= slot)
+        self.code -= r * cdf[s]
+        self.range = r * (cdf[s + 1] - cdf[s])
+        if self.code >= self.range:
+            raise CorruptPayload("code outside the symbol interval")
+        while self.range < TOP:
+            self.range *= 256
+            self.code = self.code * 256 + self._next()
+        return s

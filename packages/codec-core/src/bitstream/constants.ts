@@ -16,7 +16,7 @@ export const MODEL_ID_BYTES = 6 as const;
 export const CoderId = {
   /** Exp-Golomb binarisation + adaptive binary range coder with a PPM context model. */
   ppm: 0,
-  /** Learned factorised prior (frozen 16-bit CDFs) coded with rANS. */
+  /** Learned factorised prior (frozen 16-bit CDFs), range coded; the name is the design's (see docs/bitstream.md). */
   rans: 1,
 } as const;
 

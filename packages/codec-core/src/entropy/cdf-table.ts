@@ -1,5 +1,5 @@
 import { InvalidModelError } from '../errors.js';
-import { RANS_PRECISION } from './rans.js';
+import { FREQ_BITS } from './range-coder.js';
 
 /**
  * Frozen per-channel CDFs of the learned factorised prior (cdf.json). For channel c, symbols
@@ -29,8 +29,8 @@ export interface CdfJson {
 export function cdfTableFromJson(json: unknown): CdfTable {
   const j = json as Partial<CdfJson> | null;
   if (j === null || typeof j !== 'object') throw new InvalidModelError('cdf.json is not an object');
-  if (j.precision !== RANS_PRECISION) {
-    throw new InvalidModelError(`cdf.json precision must be ${RANS_PRECISION}, got ${String(j.precision)}`);
+  if (j.precision !== FREQ_BITS) {
+    throw new InvalidModelError(`cdf.json precision must be ${FREQ_BITS}, got ${String(j.precision)}`);
   }
   const channels = j.channels;
   if (typeof channels !== 'number' || !Number.isInteger(channels) || channels < 1) {
@@ -56,8 +56,8 @@ export function cdfTableFromJson(json: unknown): CdfTable {
     }
     if (!Array.isArray(row) || row.length < 3)
       throw new InvalidModelError(`cdf.json cdf[${c}] needs >= 3 entries`);
-    if (row[0] !== 0 || row[row.length - 1] !== 1 << RANS_PRECISION) {
-      throw new InvalidModelError(`cdf.json cdf[${c}] must start at 0 and end at ${1 << RANS_PRECISION}`);
+    if (row[0] !== 0 || row[row.length - 1] !== 1 << FREQ_BITS) {
+      throw new InvalidModelError(`cdf.json cdf[${c}] must start at 0 and end at ${1 << FREQ_BITS}`);
     }
     for (let i = 1; i < row.length; i++) {
       const a = row[i - 1];

@@ -1,43 +1,49 @@
 import { CorruptPayloadError } from '../errors.js';
 import type { CdfTable } from './cdf-table.js';
 import type { LatentFrameDecoder, LatentFrameEncoder } from './latent-coder.js';
-import { RansDecoder, RansEncoder } from './rans.js';
+import { RangeDecoder, RangeEncoder } from './range-coder.js';
 import { MAX_EG_PREFIX, egPrefixLength, toSigned, toUnsigned } from './signed-map.js';
+
+/** CDF of one equiprobable bit on the 2^16 scale (escape payload bits). */
+const BIT_CDF = Uint32Array.of(0, 0x8000, 0x10000);
 
 function checkDim(table: CdfTable, n: number): void {
   if (n !== table.channels) throw new RangeError(`expected ${table.channels} latents, got ${n}`);
 }
 
 /**
- * Learned factorised prior coded with rANS. Values outside a channel's CDF range are sent as ESCAPE
- * followed by the signed value in Exp-Golomb order 0, one equiprobable (bypass) bit per binary digit.
- * Stateless across frames.
+ * Learned factorised prior (wire coder `rans`): each channel's latent is coded with its frozen 16-bit
+ * CDF by a multi-symbol range coder. Values outside a channel's CDF range are sent as ESCAPE followed by
+ * the signed value in Exp-Golomb order 0, one equiprobable bit per binary digit. Stateless across frames.
+ *
+ * A range coder rather than rANS: rANS must flush its 32-bit state (~28 bits per frame more than the
+ * ideal code length was measured), the range coder's flush costs about one byte.
  */
 export class FactorizedEncoder implements LatentFrameEncoder {
-  private readonly rans = new RansEncoder();
-
   constructor(private readonly table: CdfTable) {}
 
   encodeFrame(latents: Int32Array): Uint8Array {
     const t = this.table;
     checkDim(t, latents.length);
+    const rc = new RangeEncoder();
+    const cdf = t.cdf;
     for (let c = 0; c < t.channels; c++) {
       const v = latents[c]!;
       const s = v - t.min[c]!;
       const k = t.size[c]!;
       const o = t.offset[c]!;
       if (s >= 0 && s < k) {
-        this.rans.put(t.cdf[o + s]!, t.cdf[o + s + 1]! - t.cdf[o + s]!);
+        rc.encodeFreq(cdf[o + s]!, cdf[o + s + 1]! - cdf[o + s]!);
         continue;
       }
-      this.rans.put(t.cdf[o + k]!, t.cdf[o + k + 1]! - t.cdf[o + k]!);
+      rc.encodeFreq(cdf[o + k]!, cdf[o + k + 1]! - cdf[o + k]!);
       const x = toUnsigned(v) + 1;
       const n = egPrefixLength(x - 1);
-      for (let i = 0; i < n; i++) this.rans.putBit(1);
-      this.rans.putBit(0);
-      for (let i = n - 1; i >= 0; i--) this.rans.putBit((x >>> i) & 1);
+      for (let i = 0; i < n; i++) rc.encodeFreq(0x8000, 0x8000);
+      rc.encodeFreq(0, 0x8000);
+      for (let i = n - 1; i >= 0; i--) rc.encodeFreq((x >>> i) & 1 ? 0x8000 : 0, 0x8000);
     }
-    return this.rans.finish();
+    return rc.finish();
   }
 
   reset(): void {}
@@ -50,37 +56,25 @@ export class FactorizedDecoder implements LatentFrameDecoder {
   decodeFrame(payload: Uint8Array): Int32Array {
     const t = this.table;
     const out = new Int32Array(t.channels);
-    const d = new RansDecoder(payload);
-    const cdf = t.cdf;
+    const rc = new RangeDecoder(payload);
     for (let c = 0; c < t.channels; c++) {
-      const o = t.offset[c]!;
       const k = t.size[c]!;
-      const slot = d.peek();
-      // Largest s in [0, k] with cdf[o + s] <= slot; cdf[o] = 0 and cdf[o + k + 1] = 2^16 > slot.
-      let lo = 0;
-      let hi = k + 1;
-      while (hi - lo > 1) {
-        const mid = (lo + hi) >>> 1;
-        if (cdf[o + mid]! <= slot) lo = mid;
-        else hi = mid;
-      }
-      d.advance(cdf[o + lo]!, cdf[o + lo + 1]! - cdf[o + lo]!);
-      if (lo < k) {
-        out[c] = t.min[c]! + lo;
+      const s = rc.decodeFreq(t.cdf, t.offset[c]!, k);
+      if (s < k) {
+        out[c] = t.min[c]! + s;
         continue;
       }
       let n = 0;
-      while (d.getBit() === 1) {
+      while (rc.decodeFreq(BIT_CDF, 0, 1) === 1) {
         if (++n >= MAX_EG_PREFIX) throw new CorruptPayloadError('escape code prefix too long');
       }
       let x = 1;
-      for (let i = 0; i < n; i++) x = x * 2 + d.getBit();
+      for (let i = 0; i < n; i++) x = x * 2 + rc.decodeFreq(BIT_CDF, 0, 1);
       const v = toSigned(x - 1);
       if (v >= t.min[c]! && v < t.min[c]! + k)
         throw new CorruptPayloadError('escaped value lies inside the CDF range');
       out[c] = v;
     }
-    d.end();
     return out;
   }
 

@@ -1,5 +1,5 @@
 import { CorruptPayloadError } from '../errors.js';
-import { BinaryRangeDecoder, BinaryRangeEncoder } from './binary-range-coder.js';
+import { RangeDecoder, RangeEncoder } from './range-coder.js';
 import type { LatentFrameDecoder, LatentFrameEncoder } from './latent-coder.js';
 import { PpmModel, magnitudeClass, prefixSlot, suffixSlot } from './ppm-model.js';
 import { MAX_EG_PREFIX, MAX_LATENT_MAGNITUDE, egPrefixLength, toSigned, toUnsigned } from './signed-map.js';
@@ -23,7 +23,7 @@ export class PpmEncoder implements LatentFrameEncoder {
       throw new RangeError(`expected ${this.latentDim} latents, got ${latents.length}`);
     }
     const m = this.model;
-    const rc = new BinaryRangeEncoder();
+    const rc = new RangeEncoder();
     for (let c = 0; c < this.latentDim; c++) {
       const v = latents[c]!;
       if (v > MAX_LATENT_MAGNITUDE || v < -MAX_LATENT_MAGNITUDE) {
@@ -65,7 +65,7 @@ export class PpmDecoder implements LatentFrameDecoder {
 
   decodeFrame(payload: Uint8Array): Int32Array {
     const m = this.model;
-    const rc = new BinaryRangeDecoder(payload);
+    const rc = new RangeDecoder(payload);
     const out = new Int32Array(this.latentDim);
     for (let c = 0; c < this.latentDim; c++) {
       let n = 0;

@@ -1,4 +1,4 @@
-import { PROB_BITS, PROB_MAX, PROB_MIN } from './binary-range-coder.js';
+import { PROB_BITS, PROB_MAX, PROB_MIN } from './range-coder.js';
 
 /** Distinct context slots for Exp-Golomb prefix bins (bin i >= PREFIX_SLOTS - 1 shares the last). */
 export const PREFIX_SLOTS = 12;

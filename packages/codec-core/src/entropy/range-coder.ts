@@ -9,11 +9,15 @@ export const PROB_MAX = (1 << PROB_BITS) - 1;
 const TOP = 0x1000000;
 const TWO32 = 0x100000000;
 
+/** Bits of the multi-symbol frequencies (the frozen CDF precision). */
+export const FREQ_BITS = 16 as const;
+
 /**
- * Binary arithmetic encoder: 32-bit range, carry propagated through a cached byte (LZMA style).
+ * Range encoder: 32-bit range, carry propagated through a cached byte (LZMA style). Codes binary
+ * decisions with 12-bit probabilities ({@link encode}) and symbols of 16-bit CDFs ({@link encodeFreq}).
  * Integer arithmetic only; JS numbers hold `low` up to 2^33 exactly.
  */
-export class BinaryRangeEncoder {
+export class RangeEncoder {
   private low = 0;
   private range = 0xffffffff;
   private cache = 0;
@@ -31,6 +35,20 @@ export class BinaryRangeEncoder {
       this.low += bound;
       this.range -= bound;
     }
+    while (this.range < TOP) {
+      this.range *= 256;
+      this.shiftLow();
+    }
+  }
+
+  /**
+   * Codes the symbol occupying [start, start + freq) of a 2^16 scale. The range is split in units of
+   * floor(range / 2^16); the remainder (< 2^16 / 2^24 of the range) is left unused.
+   */
+  encodeFreq(start: number, freq: number): void {
+    const r = this.range >>> FREQ_BITS;
+    this.low += r * start;
+    this.range = r * freq;
     while (this.range < TOP) {
       this.range *= 256;
       this.shiftLow();
@@ -80,8 +98,8 @@ export class BinaryRangeEncoder {
   }
 }
 
-/** Decoder matching {@link BinaryRangeEncoder}; reads zero bytes past the end of its input. */
-export class BinaryRangeDecoder {
+/** Decoder matching {@link RangeEncoder}; reads zero bytes past the end of its input. */
+export class RangeDecoder {
   private range = 0xffffffff;
   private code = 0;
   private pos = 0;
@@ -114,6 +132,34 @@ export class BinaryRangeDecoder {
       this.code = this.code * 256 + this.next();
     }
     return bit;
+  }
+
+  /**
+   * Decodes a symbol of the 2^16-scale CDF `cdf[offset .. offset + k + 1]` (symbols 0..k) and returns it.
+   * A code outside every symbol's interval (only in corrupt input) raises {@link CorruptPayloadError}.
+   */
+  decodeFreq(cdf: Uint32Array, offset: number, k: number): number {
+    const r = this.range >>> FREQ_BITS;
+    let slot = Math.floor(this.code / r);
+    if (slot > 0xffff) slot = 0xffff;
+    // Largest s in [0, k] with cdf[offset + s] <= slot; cdf[offset] = 0 and cdf[offset + k + 1] = 2^16.
+    let lo = 0;
+    let hi = k + 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >>> 1;
+      if (cdf[offset + mid]! <= slot) lo = mid;
+      else hi = mid;
+    }
+    const start = cdf[offset + lo]!;
+    this.code -= r * start;
+    this.range = r * (cdf[offset + lo + 1]! - start);
+    if (this.code >= this.range)
+      throw new CorruptPayloadError('range coder: code outside the symbol interval');
+    while (this.range < TOP) {
+      this.range *= 256;
+      this.code = this.code * 256 + this.next();
+    }
+    return lo;
   }
 
   /** Input bytes consumed so far, including zero padding past the end. */
