@@ -1,0 +1,88 @@
+import type { CoderName } from '@semface/codec-core';
+import { isValidRoomName } from '@semface/protocol';
+
+/** Options of {@link startDemo}. */
+export interface DemoOptions {
+  /** Video, image or folder to stream. Default: the demo photos of @vladmandic/face-api (slideshow). */
+  readonly input?: string | undefined;
+  /** Port of the viewer page; 0 picks a free one. Default 8080. */
+  readonly port?: number;
+  /** Interface the viewer page and the relay listen on. Default `127.0.0.1`. */
+  readonly host?: string;
+  /** Stop after this many seconds; undefined runs until {@link Demo.close}. Default undefined. Unit: s. */
+  readonly durationSeconds?: number | undefined;
+  /** Relay room. Default `demo`. */
+  readonly room?: string;
+  /** Frame rate of the photo slideshow. Default 15. Unit: frames/s. */
+  readonly photoFps?: number;
+  /** Time each photo stays on. Default 2. Unit: s. */
+  readonly slideSeconds?: number;
+  /** Width of the input previews sent to the page. Default 320. Unit: px. */
+  readonly previewWidth?: number;
+  /** Codec model folder (manifest.json). Default: the models shipped with @semface/codec-core. */
+  readonly codecModelsDir?: string | undefined;
+  /** Face model folder. Default: the extractor's packaged model, else a mean-shape stand-in. */
+  readonly faceModelDir?: string | undefined;
+  /** Entropy coder. Default `rans`. */
+  readonly coder?: CoderName;
+  /** Codec rate index (0 = lowest rate). Default 0. */
+  readonly rateIndex?: number;
+  /** Key frame every this many frames (adaptive coders). Default 30. Unit: frames. */
+  readonly keyFrameInterval?: number;
+}
+
+type MaybeUnset = 'input' | 'durationSeconds' | 'codecModelsDir' | 'faceModelDir';
+
+/** Validated options: every field set, except those whose default is "unset". */
+export type ResolvedDemoOptions = Readonly<
+  Required<Omit<DemoOptions, MaybeUnset>> & { [K in MaybeUnset]: DemoOptions[K] | undefined }
+>;
+
+/** Defaults of {@link DemoOptions}. */
+export const DEMO_DEFAULTS: ResolvedDemoOptions = Object.freeze({
+  input: undefined,
+  port: 8080,
+  host: '127.0.0.1',
+  durationSeconds: undefined,
+  room: 'demo',
+  photoFps: 15,
+  slideSeconds: 2,
+  previewWidth: 320,
+  codecModelsDir: undefined,
+  faceModelDir: undefined,
+  coder: 'rans' as CoderName,
+  rateIndex: 0,
+  keyFrameInterval: 30,
+});
+
+function num(name: string, v: unknown, min: number, max: number, integer = false): void {
+  if (typeof v !== 'number' || Number.isNaN(v) || (integer && !Number.isInteger(v))) {
+    throw new TypeError(`${name} must be ${integer ? 'an integer' : 'a number'}`);
+  }
+  if (v < min || v > max) throw new RangeError(`${name} must be in [${min}, ${max}], got ${v}`);
+}
+
+function optString(name: string, v: unknown): void {
+  if (v !== undefined && typeof v !== 'string') throw new TypeError(`${name} must be a string`);
+}
+
+/** Applies defaults and validates (TypeError for wrong types, RangeError for out-of-range values). */
+export function resolveDemoOptions(options: DemoOptions = {}): ResolvedDemoOptions {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const o = { ...DEMO_DEFAULTS, ...defined } as ResolvedDemoOptions;
+  optString('input', o.input);
+  optString('codecModelsDir', o.codecModelsDir);
+  optString('faceModelDir', o.faceModelDir);
+  num('port', o.port, 0, 65535, true);
+  if (typeof o.host !== 'string' || o.host === '') throw new TypeError('host must be a non-empty string');
+  if (o.durationSeconds !== undefined) num('durationSeconds', o.durationSeconds, 0.1, 31 * 24 * 3600);
+  if (typeof o.room !== 'string' || !isValidRoomName(o.room)) {
+    throw new RangeError('room must be 1-64 letters, digits, _ or -');
+  }
+  num('photoFps', o.photoFps, 1, 60);
+  num('slideSeconds', o.slideSeconds, 0.1, 3600);
+  num('previewWidth', o.previewWidth, 32, 1920, true);
+  num('rateIndex', o.rateIndex, 0, 255, true);
+  num('keyFrameInterval', o.keyFrameInterval, 0, 100_000, true);
+  return Object.freeze(o);
+}

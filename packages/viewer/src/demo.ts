@@ -1,0 +1,262 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_MODELS_DIR, SemfaceCodec } from '@semface/codec-core';
+import { FaceFitter, FaceMeshDetector, FaceModelNotFoundError } from '@semface/extractor';
+import { type RelayServer, createRelayServer, mintToken } from '@semface/server';
+import { fallbackFaceModel } from './avatar/fallback-face-model.js';
+import { type DemoOptions, type ResolvedDemoOptions, resolveDemoOptions } from './demo-options.js';
+import { DemoModelsMissingError } from './errors.js';
+import { AvatarReceiver } from './pipeline/avatar-receiver.js';
+import { nowMs } from './pipeline/clock.js';
+import { FaceSender } from './pipeline/face-sender.js';
+import { RelayLink } from './relay-link/relay-link.js';
+import { CameraSource } from './sources/camera-source.js';
+import { openInput } from './sources/open-input.js';
+import { rgbaFromImageBytes } from './sources/preview-jpeg.js';
+import type { FrameSource, SourceFrame } from './sources/source-frame.js';
+import { type DemoStats, DemoStatsBoard } from './stats/demo-stats.js';
+import { loadFaceTopology } from './web/public-dir.js';
+import { BinaryKind, encodeBinaryMessage } from './web/viewer-messages.js';
+import { ViewerServer } from './web/viewer-server.js';
+
+/** What {@link Demo.report} returns (and `semface demo --report` writes). */
+export interface DemoReport extends DemoStats {
+  /** The input option (path, or `demo photos`); `input` holds the last label played. */
+  readonly source: string;
+  readonly durationSeconds: number;
+  readonly codecModelId: string;
+  readonly faceModel: 'trained' | 'fallback';
+}
+
+/** A running demo. */
+export interface Demo {
+  /** URL of the viewer page. */
+  readonly url: string;
+  /** WebSocket URL of the in-process relay. */
+  readonly relayUrl: string;
+  readonly options: ResolvedDemoOptions;
+  /** Resolves when the demo stopped (after `durationSeconds`, or {@link close}). */
+  readonly done: Promise<void>;
+  /** Numbers so far. */
+  report(): DemoReport;
+  /** Stops everything; idempotent. */
+  close(): Promise<void>;
+  /** Progress lines (input changes, errors) for the CLI. */
+  onLog(listener: (line: string) => void): void;
+}
+
+async function loadFitter(dir: string | undefined): Promise<{ fitter: FaceFitter; trained: boolean }> {
+  try {
+    return { fitter: await FaceFitter.load(dir), trained: true };
+  } catch (err) {
+    if (!(err instanceof FaceModelNotFoundError) || dir !== undefined) throw err;
+    return { fitter: new FaceFitter(fallbackFaceModel(await loadFaceTopology())), trained: false };
+  }
+}
+
+async function loadCodec(dir: string | undefined): Promise<SemfaceCodec> {
+  const modelsDir = dir ?? DEFAULT_MODELS_DIR;
+  if (!existsSync(join(modelsDir, 'manifest.json'))) {
+    throw new DemoModelsMissingError(
+      `no codec models in ${modelsDir} (manifest.json missing); train them (training/codec) or pass a models folder`,
+    );
+  }
+  return SemfaceCodec.load({ modelsDir });
+}
+
+/**
+ * Starts the live demo: an in-process relay, a sender streaming the input through the extractor
+ * and codec, a receiver decoding it into an avatar, and the viewer page that shows both.
+ */
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const o = resolveDemoOptions(options);
+  const listeners: ((line: string) => void)[] = [];
+  const log = (line: string) => {
+    for (const l of listeners) l(line);
+  };
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+    cleanups.length = 0;
+  };
+  try {
+    const codec = await loadCodec(o.codecModelsDir);
+    const { fitter, trained } = await loadFitter(o.faceModelDir);
+    const topology = await loadFaceTopology();
+    const detector = await FaceMeshDetector.create();
+    cleanups.push(() => detector.dispose());
+    const input = await openInput(o.input, o);
+    cleanups.push(() => input.close());
+    const camera = new CameraSource();
+
+    const secret = randomBytes(32).toString('hex');
+    const relay: RelayServer = createRelayServer({
+      tokenSecret: secret,
+      host: o.host,
+      port: 0,
+      logLevel: 'warn',
+    });
+    const relayAddr = await relay.start();
+    cleanups.push(() => relay.close());
+    const token = (identity: string) => mintToken(secret, { identity, room: o.room, ttlSeconds: 24 * 3600 });
+    const receiverLink = await RelayLink.connect(relayAddr.url, await token('demo-receiver'), o.room);
+    cleanups.push(() => receiverLink.close());
+    const senderLink = await RelayLink.connect(relayAddr.url, await token('demo-sender'), o.room);
+    cleanups.push(() => senderLink.close());
+
+    const encoder = codec.createStreamEncoder({
+      profile: 'full',
+      coder: o.coder,
+      rateIndex: o.rateIndex,
+      keyFrameInterval: o.keyFrameInterval,
+    });
+    const sender = new FaceSender(detector, fitter, encoder, senderLink);
+    const receiver = new AvatarReceiver(receiverLink, codec.createStreamDecoder(), fitter);
+    const board = new DemoStatsBoard();
+    const pages = new ViewerServer();
+    const url = await pages.listen(o.port, o.host);
+    cleanups.push(() => pages.close());
+
+    const triangles =
+      fitter.model.vertexCount === topology.vertexCount ? topology.triangles : fitter.model.triangles;
+    const hello = JSON.stringify({
+      type: 'hello',
+      vertexCount: fitter.model.vertexCount,
+      triangles: Array.from(triangles),
+      codecModelId: encoder.params.modelId,
+      faceModel: trained ? 'trained' : 'fallback',
+      input: o.input ?? 'demo photos (@vladmandic/face-api)',
+    });
+    pages.on('connect', (send) => send(hello));
+    const cameraFrameIds = new Map<number, number>();
+    const sentToPage = new Map<number, { atMs: number; captureTimeMs: number }>();
+    pages.on('json', (m) => {
+      if (m.type === 'drawn' && typeof m.seq === 'number') {
+        const s = sentToPage.get(m.seq);
+        const delay = typeof m.delayMs === 'number' ? m.delayMs : Number.NaN;
+        if (s) board.drawn(s.atMs - s.captureTimeMs + delay);
+        if (typeof m.e2eMs === 'number') board.cameraDrawn(m.e2eMs);
+      } else if (m.type === 'camera') {
+        if (m.on === true) log('camera: on (frames from the page)');
+        else {
+          camera.stop();
+          log('camera: off');
+        }
+        cameraOn = m.on === true;
+      }
+    });
+    let cameraOn = false;
+    pages.on('binary', (m) => {
+      if (m.kind !== BinaryKind.cameraFrame || !cameraOn) return;
+      const id = typeof m.header.id === 'number' ? m.header.id : -1;
+      const arrived = nowMs();
+      void rgbaFromImageBytes(m.payload).then(
+        (frame) => camera.push(frame, id, arrived),
+        () => {},
+      );
+    });
+
+    sender.on('step', (s) => {
+      board.sent(s);
+      if (s.seq !== undefined && s.cameraFrameId !== undefined) {
+        cameraFrameIds.set(s.seq, s.cameraFrameId);
+        cameraFrameIds.delete(s.seq - 1000);
+      }
+    });
+    receiver.on('avatar', (a) => {
+      board.decoded(a);
+      const header: Record<string, unknown> = {
+        seq: a.seq,
+        keyFrame: a.keyFrame,
+        bytes: a.bytes,
+        vertexCount: a.positions.length / 3,
+        frameWidth: 512,
+        frameHeight: 512,
+      };
+      const cam = cameraFrameIds.get(a.seq);
+      if (cam !== undefined) header.cameraFrameId = cam;
+      const positions = new Uint8Array(a.positions.buffer, a.positions.byteOffset, a.positions.byteLength);
+      const atMs = nowMs();
+      sentToPage.set(a.seq, { atMs, captureTimeMs: a.captureTimeMs });
+      sentToPage.delete(a.seq - 1000);
+      pages.broadcastBinary(encodeBinaryMessage(BinaryKind.avatarMesh, header, positions, a.colors));
+    });
+    receiver.on('decodeError', (err) => log(`decode error: ${err.message}`));
+    const statsTimer = setInterval(() => pages.broadcastJson({ type: 'stats', ...board.snapshot() }), 250);
+    cleanups.push(async () => clearInterval(statsTimer));
+
+    const started = nowMs();
+    let stopping = false;
+    let lastLabel = '';
+    const loop = (async () => {
+      while (!stopping) {
+        const source: FrameSource = cameraOn ? camera : input;
+        let f: SourceFrame | undefined;
+        try {
+          f = await source.next();
+        } catch (err) {
+          log(`input error: ${(err as Error).message}`);
+          break;
+        }
+        if (!f || stopping) continue;
+        if (f.label !== lastLabel && f.still) log(`input: ${f.label}`);
+        lastLabel = f.label;
+        if (f.preview) {
+          pages.broadcastBinary(
+            encodeBinaryMessage(
+              BinaryKind.inputFrame,
+              { label: f.label, captureTimeMs: f.captureTimeMs },
+              f.preview,
+            ),
+          );
+        }
+        try {
+          await sender.send(f);
+        } catch (err) {
+          log(`sender error: ${(err as Error).message}`);
+        }
+      }
+    })();
+
+    let closing: Promise<void> | undefined;
+    let resolveDone!: () => void;
+    const done = new Promise<void>((resolve) => {
+      resolveDone = resolve;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const close = (): Promise<void> => {
+      closing ??= (async () => {
+        clearTimeout(timer);
+        stopping = true;
+        camera.stop();
+        await loop;
+        await receiver.idle();
+        await cleanup();
+        resolveDone();
+      })();
+      return closing;
+    };
+    if (o.durationSeconds !== undefined) timer = setTimeout(() => void close(), o.durationSeconds * 1000);
+    // An input that fails for good ends the demo.
+    void loop.then(() => close());
+    return {
+      url,
+      relayUrl: relayAddr.url,
+      options: o,
+      done,
+      report: () => ({
+        source: o.input ?? 'demo photos',
+        durationSeconds: (nowMs() - started) / 1000,
+        codecModelId: encoder.params.modelId,
+        faceModel: trained ? 'trained' : 'fallback',
+        ...board.snapshot(),
+      }),
+      close,
+      onLog: (l) => listeners.push(l),
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}

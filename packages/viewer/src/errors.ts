@@ -1,0 +1,43 @@
+/**
+ * Errors of @semface/viewer. Every error carries a stable `code` (documented in docs/errors.md).
+ */
+
+/** Base class of every error thrown by @semface/viewer. */
+export class ViewerError extends Error {
+  /** Stable machine-readable code, `SEMFACE_ERR_*`. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** The demo input has nothing to play (no image or video found, or no face in any image). */
+export class DemoInputError extends ViewerError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SEMFACE_ERR_DEMO_INPUT', message, options);
+  }
+}
+
+/** The codec models the demo needs are not installed. */
+export class DemoModelsMissingError extends ViewerError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SEMFACE_ERR_DEMO_MODELS_MISSING', message, options);
+  }
+}
+
+/** The link to the relay failed (refused, closed, or the relay answered with an Error). */
+export class DemoRelayError extends ViewerError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SEMFACE_ERR_DEMO_RELAY', message, options);
+  }
+}
+
+/** A message between the viewer page and the demo server is malformed. */
+export class ViewerMessageError extends ViewerError {
+  constructor(message: string) {
+    super('SEMFACE_ERR_VIEWER_MESSAGE', message);
+  }
+}

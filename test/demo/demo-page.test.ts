@@ -1,0 +1,102 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_MODELS_DIR } from '@semface/codec-core';
+import { type Demo, startDemo } from '@semface/viewer';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = '/usr/bin/chromium';
+const root = fileURLToPath(new URL('../..', import.meta.url));
+// The trained codec when installed, else codec-core's committed test fixture (untrained, same format).
+const codecModelsDir = existsSync(join(DEFAULT_MODELS_DIR, 'manifest.json'))
+  ? undefined
+  : join(root, 'packages/codec-core/src/models/fixtures/tiny');
+
+if (!existsSync(CHROMIUM)) process.stdout.write(`skipped: no browser at ${CHROMIUM}\n`);
+
+interface PageState {
+  drawn: number;
+  stats: { frames: number; bitrateKbps: number; bitsPerFrame: { last: number | null } } | null;
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('semface demo in headless chromium', () => {
+  let demo: Demo;
+  let browser: BrowserContext;
+  let profile: string;
+
+  beforeAll(async () => {
+    demo = await startDemo({ port: 0, codecModelsDir, photoFps: 10, slideSeconds: 1.5 });
+    profile = mkdtempSync(join(tmpdir(), 'semface-chromium-'));
+    // Playwright passes --user-data-dir itself for a persistent context: a fresh folder per run.
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 760 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--use-angle=swiftshader',
+        '--enable-unsafe-swiftshader',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('draws the avatar and shows live numbers', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(demo.url);
+    await page.waitForFunction(
+      () =>
+        (
+          window as unknown as { semfaceViewer: { foregroundPixels(): number } }
+        ).semfaceViewer.foregroundPixels() > 2000,
+      undefined,
+      { timeout: 30_000, polling: 200 },
+    );
+    const read = () =>
+      page.evaluate(() => {
+        const v = (window as unknown as { semfaceViewer: { state: PageState; renderer: string } })
+          .semfaceViewer;
+        return { drawn: v.state.drawn, stats: v.state.stats, renderer: v.renderer };
+      });
+    const first = await read();
+    await page.waitForFunction(
+      (n) => {
+        const s = (window as unknown as { semfaceViewer: { state: PageState } }).semfaceViewer.state.stats;
+        return s !== null && s.frames > n + 5;
+      },
+      first.stats?.frames ?? 0,
+      { timeout: 30_000, polling: 200 },
+    );
+    const later = await read();
+    expect(later.stats!.frames).toBeGreaterThan(first.stats?.frames ?? 0);
+    expect(later.drawn).toBeGreaterThan(0);
+    expect(later.stats!.bitrateKbps).toBeGreaterThan(0);
+    expect(later.stats!.bitsPerFrame.last).toBeGreaterThan(0);
+    expect(await page.textContent('#bitrate')).not.toBe('–');
+    expect(await page.textContent('#expression')).toBe('n/a');
+    mkdirSync(join(root, 'artifacts/test'), { recursive: true });
+    await page.screenshot({ path: join(root, 'artifacts/test/demo.png') });
+    const report = demo.report();
+    expect(report.captureToDrawnMs.count).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    process.stdout.write(
+      `demo page: renderer ${later.renderer}, ${later.drawn} drawn, ${later.stats!.frames} decoded\n`,
+    );
+  });
+});
