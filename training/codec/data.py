@@ -107,8 +107,8 @@ def real_split(cache: Path, data_root: Path) -> Split:
     fer_train = [f for f in find("fer") if "train" in f.stem.lower()]
     fer_eval = [f for f in find("fer") if re.search(r"val|public", f.stem.lower())]
     lfw = find("lfw")
-    if not fer_train or not fer_eval or not lfw:
-        raise FileNotFoundError(f"need fer2013 train/validation and lfw caches in {cache}, found {[f.name for f in files]}")
+    if not lfw and not (fer_train and fer_eval):
+        raise FileNotFoundError(f"need lfw and/or fer2013 train+validation caches in {cache}, found {[f.name for f in files]}")
     test_people = _read_people(data_root / "lfw" / "peopleDevTest.txt")
 
     train_parts: list[np.ndarray] = []
@@ -136,6 +136,9 @@ def real_split(cache: Path, data_root: Path) -> Split:
             "train_rows": int((ok & ~is_test).sum()),
             "eval_rows": int((ok & is_test).sum()),
         }
+    missing = [name for name, found in (("fer2013 train", fer_train), ("fer2013 validation", fer_eval), ("lfw", lfw)) if not found]
+    if missing:
+        desc["missing"] = missing
     split = Split(np.concatenate(train_parts), np.concatenate(eval_parts), desc)
     desc["train_rows"] = len(split.train)
     desc["eval_rows"] = len(split.eval)
