@@ -15,7 +15,9 @@ import { bench, describe } from 'vitest';
 // encode+decode of one descriptor <= 0.5 ms, batched >= 20,000 descriptors/s, rANS >= 10% fewer bits than PPM.
 const trained = fileURLToPath(new URL('../packages/codec-core/models/', import.meta.url));
 const fixture = fileURLToPath(new URL('../packages/codec-core/src/models/fixtures/tiny/', import.meta.url));
-const modelsDir = existsSync(`${trained}manifest.json`) ? trained : fixture;
+// SEMFACE_BENCH_MODELS overrides (e.g. a training run's output folder).
+const modelsDir =
+  process.env.SEMFACE_BENCH_MODELS ?? (existsSync(`${trained}manifest.json`) ? trained : fixture);
 const codec = await SemfaceCodec.load({ modelsDir });
 const params = codec.paramsFor({ profile: 'full' });
 const cdf = codec.store.cdf(params.modelId);
@@ -79,9 +81,7 @@ if (npyPath && existsSync(npyPath)) {
   );
   source = `${latents.length} descriptors of ${npyPath}`;
 }
-process.stdout.write(
-  `\n[codec.bench] models: ${modelsDir === trained ? 'trained' : 'fixture'} (${params.modelId}, full, rate 0); ${source}\n`,
-);
+process.stdout.write(`\n[codec.bench] models: ${modelsDir} (${params.modelId}, full, rate 0); ${source}\n`);
 for (const run of [1, 10, 100, latents.length]) {
   const b = bitsPerDescriptor(latents, run);
   process.stdout.write(
