@@ -41,7 +41,9 @@ async function startNode(port, busUrl, nodeId) {
 }
 
 async function stopNode(node) {
-  const metrics = await (node.child.send('metrics'), once(node.child, 'metrics'));
+  const reply = once(node.child, 'metrics');
+  node.child.send('metrics');
+  const metrics = await reply;
   node.child.send('stop');
   await new Promise((r) => node.child.once('exit', r));
   return metrics;
