@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DESCRIPTOR_LENGTH, profileIndices } from '../descriptor/layout.js';
-import { InvalidDescriptorError, InvalidModelError, UnknownModelIdError } from '../errors.js';
+import { CodecError, InvalidDescriptorError, InvalidModelError, UnknownModelIdError } from '../errors.js';
 import { SemfaceCodec } from './semface-codec.js';
 
 const modelsDir = fileURLToPath(new URL('../models/fixtures/tiny/', import.meta.url));
@@ -67,6 +67,51 @@ describe('SemfaceCodec with the fixture models', () => {
     const { crc32 } = await import('../bitstream/crc32.js');
     new DataView(bytes.buffer).setUint32(bytes.length - 4, crc32(bytes.subarray(0, bytes.length - 4)), true);
     await expect(codec.decode(bytes)).rejects.toThrow(UnknownModelIdError);
+  });
+
+  it('rejects a header whose profile or latent count disagrees with its model', async () => {
+    const { crc32 } = await import('../bitstream/crc32.js');
+    const good = await codec.encode(descriptors(2), { coder: 'ppm', profile: 'full' });
+    for (const [offset, value] of [
+      [12, 2], // profile byte -> identity, model is full
+      [15, 10], // latent dim low byte -> 10
+    ] as const) {
+      const bytes = good.slice();
+      bytes[offset] = value;
+      new DataView(bytes.buffer).setUint32(
+        bytes.length - 4,
+        crc32(bytes.subarray(0, bytes.length - 4)),
+        true,
+      );
+      await expect(codec.decode(bytes)).rejects.toThrow(CodecError);
+    }
+  });
+
+  it('raises only CodecError for 600 header-level mutations with valid CRCs (model lookup + ONNX path)', async () => {
+    const { crc32 } = await import('../bitstream/crc32.js');
+    const good = await codec.encode(descriptors(3), { coder: 'rans', profile: 'expression' });
+    let seed = 99;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    let failures = 0;
+    for (let i = 0; i < 600; i++) {
+      const bytes = good.slice();
+      bytes[4 + rand(20)] = rand(256); // version .. frame count
+      new DataView(bytes.buffer).setUint32(
+        bytes.length - 4,
+        crc32(bytes.subarray(0, bytes.length - 4)),
+        true,
+      );
+      try {
+        await codec.decode(bytes);
+      } catch (err) {
+        expect(err).toBeInstanceOf(CodecError);
+        failures++;
+      }
+    }
+    expect(failures).toBeGreaterThan(500);
   });
 
   it('streams descriptors frame by frame', async () => {

@@ -2,7 +2,7 @@ import type { CoderName } from '../bitstream/constants.js';
 import { CODER_NAMES } from '../bitstream/constants.js';
 import type { StreamParams } from '../bitstream/stream-params.js';
 import { DESCRIPTOR_LENGTH, PROFILE_NAMES, type ProfileName, profileIndices } from '../descriptor/layout.js';
-import { InvalidDescriptorError } from '../errors.js';
+import { InvalidDescriptorError, InvalidHeaderError } from '../errors.js';
 import { dequantize, quantize } from '../quant/quantize.js';
 import { DEFAULT_MODELS_DIR, ModelStore } from '../models/model-store.js';
 import { runBatched } from '../models/model-runner.js';
@@ -98,6 +98,21 @@ function packDescriptors(input: readonly Float32Array[] | Float32Array): {
   return { data, count: data.length / DESCRIPTOR_LENGTH };
 }
 
+/** The manifest entry of a stream's model; the header must agree with it (else InvalidHeaderError). */
+function modelForStream(store: ModelStore, params: StreamParams): ModelManifestEntry {
+  const model = store.byId(params.modelId);
+  if (
+    model.profile !== params.profile ||
+    model.latentDim !== params.latentDim ||
+    model.rateIndex !== params.rateIndex
+  ) {
+    throw new InvalidHeaderError(
+      `stream header (${params.profile}, rate ${params.rateIndex}, ${params.latentDim} latents) does not match model ${model.id} (${model.profile}, rate ${model.rateIndex}, ${model.latentDim} latents)`,
+    );
+  }
+  return model;
+}
+
 /**
  * Descriptor codec: GDN analysis (ONNX) -> quantisation -> entropy coding -> bitstream v1, and back.
  * ONNX sessions are created once per model and reused.
@@ -184,7 +199,7 @@ export class SemfaceCodec {
   /** Decodes a batch file. Malformed input throws CodecError subclasses only. */
   async decode(bytes: Uint8Array): Promise<DecodedDescriptors> {
     const file = decodeLatentFile(bytes, (id) => this.store.cdf(id));
-    const model = this.store.byId(file.params.modelId);
+    const model = modelForStream(this.store, file.params);
     const descriptors = await this.synthesise(file.frames, model);
     return {
       params: file.params,
@@ -242,7 +257,7 @@ export class DescriptorStreamDecoder {
   /** Decodes one frame packet. Calls must not overlap (await each). */
   async decodeFrame(packet: Uint8Array): Promise<DecodedDescriptorFrame> {
     const f = this.latent.decodeFrame(packet);
-    const model = this.codec.store.byId(f.params.modelId);
+    const model = modelForStream(this.codec.store, f.params);
     const [descriptor] = await this.codec.synthesise([f.latents], model);
     return { params: f.params, sequence: f.sequence, keyFrame: f.keyFrame, descriptor: descriptor! };
   }
