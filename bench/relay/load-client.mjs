@@ -123,6 +123,8 @@ for (const clients of rooms) {
   }
 }
 const sent = all.reduce((s, c) => s + c.sent, 0);
-process.send({ result: { sent, expected, received, slowExpected, slowReceived, lat } });
 for (const c of all) c.ws.terminate();
-process.exit(0);
+// Exit only once the (large) result has left through the IPC channel.
+process.send({ result: { sent, expected, received, slowExpected, slowReceived, lat } }, () =>
+  process.exit(0),
+);
