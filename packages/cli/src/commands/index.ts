@@ -1,6 +1,8 @@
 import type { Command } from '../command.js';
 import { decodeCommand } from './decode.js';
+import { demoCommand } from './demo.js';
 import { encodeCommand } from './encode.js';
+import { evalCommand } from './eval.js';
 import { extractCommand } from './extract.js';
 import { inspectCommand } from './inspect.js';
 import { serveCommand } from './serve.js';
@@ -10,7 +12,9 @@ import { tokenCommand } from './token.js';
 export const commands: readonly Command[] = [
   encodeCommand,
   decodeCommand,
+  demoCommand,
   extractCommand,
+  evalCommand,
   inspectCommand,
   serveCommand,
   tokenCommand,

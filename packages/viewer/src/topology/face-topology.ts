@@ -6,6 +6,8 @@ export const FACE_VERTEX_COUNT = 468;
 export const EYE_OUTER = Object.freeze({ right: 33, left: 263 } as const);
 /** MediaPipe indices of the top of the forehead and the chin, on the midline. */
 const MIDLINE = Object.freeze({ top: 10, chin: 152 } as const);
+/** Radius of the unwrapping cylinder, in inter-ocular distances (about half a head's width). */
+const CYLINDER_RADIUS = 1;
 
 /** Triangle topology of the 468-point face mesh plus the mean shape it was computed from. */
 export interface FaceTopology {
@@ -67,11 +69,11 @@ export function normalizeMesh(mesh: ArrayLike<number>): Float32Array {
 }
 
 /**
- * Builds the topology from detected meshes: averages their normalised shapes, triangulates the
- * frontal (x, y) projection with Delaunay, and peels off the thin triangles Delaunay adds along
+ * Builds the topology from detected meshes: averages their normalised shapes, triangulates their
+ * cylindrical unwrap (angle around a vertical axis behind the face, height) with Delaunay, and peels off the thin triangles Delaunay adds along
  * concave stretches of the outline (outline edges longer than `maxEdgeFactor` x the median edge).
  */
-export function buildFaceTopology(meshes: readonly ArrayLike<number>[], maxEdgeFactor = 4): FaceTopology {
+export function buildFaceTopology(meshes: readonly ArrayLike<number>[], maxEdgeFactor = 6): FaceTopology {
   if (meshes.length === 0) throw new RangeError('need at least one mesh');
   const v = FACE_VERTEX_COUNT;
   const mean = new Float32Array(v * 3);
@@ -79,9 +81,15 @@ export function buildFaceTopology(meshes: readonly ArrayLike<number>[], maxEdgeF
     const n = normalizeMesh(m);
     for (let i = 0; i < mean.length; i++) mean[i]! += n[i]! / meshes.length;
   }
+  // Unwrap onto a vertical cylinder behind the face before triangulating: the cheek and jaw
+  // vertices, crowded together in a frontal projection, spread out, so side triangles do not fold
+  // when the head turns.
+  let zMin = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < v; i++) zMin = Math.min(zMin, mean[i * 3 + 2]!);
+  const axisZ = zMin + CYLINDER_RADIUS;
   const xy = new Float64Array(v * 2);
   for (let i = 0; i < v; i++) {
-    xy[i * 2] = mean[i * 3]!;
+    xy[i * 2] = CYLINDER_RADIUS * Math.atan2(mean[i * 3]!, axisZ - mean[i * 3 + 2]!);
     xy[i * 2 + 1] = mean[i * 3 + 1]!;
   }
   const all = delaunay(xy);

@@ -19,7 +19,7 @@ async function main(out: string): Promise<void> {
   const topo = buildFaceTopology(meshes);
   const round = (x: number) => Math.round(x * 1e5) / 1e5;
   const json: FaceTopologyJson = {
-    about: `Delaunay triangulation of the frontal projection of the mean face mesh of ${meshes.length} demo photos (generate-topology.ts)`,
+    about: `Delaunay triangulation of the cylindrical unwrap of the mean face mesh of ${meshes.length} demo photos (generate-topology.ts)`,
     vertexCount: topo.vertexCount,
     meanShape: Array.from(topo.meanShape, round),
     triangles: Array.from(topo.triangles),
