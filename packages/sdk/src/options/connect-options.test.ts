@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RECONNECT_OPTIONS } from '../connection/backoff.js';
+import { DEFAULT_CONNECT_OPTIONS, resolveConnectOptions } from './connect-options.js';
+import { SILENT_LOGGER } from './logger.js';
+
+describe('resolveConnectOptions', () => {
+  it('fills defaults and freezes', () => {
+    const o = resolveConnectOptions({ token: 't' });
+    expect(o).toMatchObject({ ...DEFAULT_CONNECT_OPTIONS, token: 't', reconnect: DEFAULT_RECONNECT_OPTIONS });
+    expect(o.logger).toBe(SILENT_LOGGER);
+    expect(o.codec).toBeUndefined();
+    expect(Object.isFrozen(o)).toBe(true);
+  });
+
+  it('keeps reconnect: false and merges partial reconnect options', () => {
+    expect(resolveConnectOptions({ token: 't', reconnect: false }).reconnect).toBe(false);
+    expect(resolveConnectOptions({ token: 't', reconnect: { maxRetries: 2 } }).reconnect).toMatchObject({
+      maxRetries: 2,
+      factor: DEFAULT_RECONNECT_OPTIONS.factor,
+    });
+  });
+
+  it('accepts a token function', () => {
+    const token = () => 'x';
+    expect(resolveConnectOptions({ token }).token).toBe(token);
+  });
+
+  it('throws TypeError for wrong types and unknown keys', () => {
+    const bad: unknown[] = [
+      { token: 1 },
+      { token: 't', room: 3 },
+      { token: 't', signal: {} },
+      { token: 't', logger: { info() {} } },
+      { token: 't', codec: {} },
+      { token: 't', WebSocket: 'ws' },
+      { token: 't', keyFrameInterval: 1.5 },
+      { token: 't', reconnect: true },
+      { token: 't', nope: 1 },
+    ];
+    for (const o of bad)
+      expect(() => resolveConnectOptions(o as never), JSON.stringify(o)).toThrow(TypeError);
+    expect(() => resolveConnectOptions(null as never)).toThrow(TypeError);
+  });
+
+  it('throws RangeError for out-of-range values', () => {
+    const bad: unknown[] = [
+      { token: '' },
+      { token: 't', coder: 'zip' },
+      { token: 't', rateIndex: 256 },
+      { token: 't', pingIntervalMs: 10 },
+      { token: 't', maxPendingFrames: 0 },
+      { token: 't', pingIntervalMs: 5000, idleTimeoutMs: 4000 },
+    ];
+    for (const o of bad)
+      expect(() => resolveConnectOptions(o as never), JSON.stringify(o)).toThrow(RangeError);
+    expect(resolveConnectOptions({ token: 't', idleTimeoutMs: 0 }).idleTimeoutMs).toBe(0);
+  });
+});
