@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MODELS_DIR, SemfaceCodec } from '@semface/codec-core';
 import { FaceFitter, FaceMeshDetector, FaceModelNotFoundError } from '@semface/extractor';
+import { connect } from '@semface/sdk';
 import { type RelayServer, createRelayServer, mintToken } from '@semface/server';
 import { fallbackFaceModel } from './avatar/fallback-face-model.js';
 import { type DemoOptions, type ResolvedDemoOptions, resolveDemoOptions } from './demo-options.js';
@@ -10,7 +11,6 @@ import { DemoModelsMissingError } from './errors.js';
 import { AvatarReceiver } from './pipeline/avatar-receiver.js';
 import { nowMs } from './pipeline/clock.js';
 import { FaceSender } from './pipeline/face-sender.js';
-import { RelayLink } from './relay-link/relay-link.js';
 import { CameraSource } from './sources/camera-source.js';
 import { openInput } from './sources/open-input.js';
 import { rgbaFromImageBytes } from './sources/preview-jpeg.js';
@@ -100,19 +100,21 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const relayAddr = await relay.start();
     cleanups.push(() => relay.close());
     const token = (identity: string) => mintToken(secret, { identity, room: o.room, ttlSeconds: 24 * 3600 });
-    const receiverLink = await RelayLink.connect(relayAddr.url, await token('demo-receiver'), o.room);
-    cleanups.push(() => receiverLink.close());
-    const senderLink = await RelayLink.connect(relayAddr.url, await token('demo-sender'), o.room);
-    cleanups.push(() => senderLink.close());
-
-    const encoder = codec.createStreamEncoder({
-      profile: 'full',
-      coder: o.coder,
-      rateIndex: o.rateIndex,
-      keyFrameInterval: o.keyFrameInterval,
-    });
-    const sender = new FaceSender(detector, fitter, encoder, senderLink);
-    const receiver = new AvatarReceiver(receiverLink, codec.createStreamDecoder(), fitter);
+    const join = async (identity: string) => {
+      const room = await connect(relayAddr.url, {
+        token: await token(identity),
+        room: o.room,
+        codec,
+        coder: o.coder,
+        rateIndex: o.rateIndex,
+        keyFrameInterval: o.keyFrameInterval,
+      });
+      cleanups.push(async () => room.dispose());
+      return room;
+    };
+    const receiver = new AvatarReceiver(await join('demo-receiver'), fitter);
+    const sender = new FaceSender(detector, fitter, await join('demo-sender'));
+    const codecModelId = codec.paramsFor({ profile: 'full', coder: o.coder, rateIndex: o.rateIndex }).modelId;
     const board = new DemoStatsBoard();
     const pages = new ViewerServer();
     const url = await pages.listen(o.port, o.host);
@@ -124,7 +126,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       type: 'hello',
       vertexCount: fitter.model.vertexCount,
       triangles: Array.from(triangles),
-      codecModelId: encoder.params.modelId,
+      codecModelId: codecModelId,
       faceModel: trained ? 'trained' : 'fallback',
       input: o.input ?? 'demo photos (@vladmandic/face-api)',
     });
@@ -248,7 +250,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       report: () => ({
         source: o.input ?? 'demo photos',
         durationSeconds: (nowMs() - started) / 1000,
-        codecModelId: encoder.params.modelId,
+        codecModelId: codecModelId,
         faceModel: trained ? 'trained' : 'fallback',
         ...board.snapshot(),
       }),

@@ -28,13 +28,6 @@ export class DemoModelsMissingError extends ViewerError {
   }
 }
 
-/** The link to the relay failed (refused, closed, or the relay answered with an Error). */
-export class DemoRelayError extends ViewerError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('SEMFACE_ERR_DEMO_RELAY', message, options);
-  }
-}
-
 /** A message between the viewer page and the demo server is malformed. */
 export class ViewerMessageError extends ViewerError {
   constructor(message: string) {

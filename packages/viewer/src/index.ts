@@ -10,7 +10,6 @@ export type { LatencySummary } from './stats/latency-recorder.js';
 export {
   DemoInputError,
   DemoModelsMissingError,
-  DemoRelayError,
   ViewerError,
   ViewerMessageError,
 } from './errors.js';

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { DescriptorField, type DescriptorStreamDecoder } from '@semface/codec-core';
+import { DescriptorField } from '@semface/codec-core';
 import type { FaceFitter, FrameSize } from '@semface/extractor';
-import type { RelayLink } from '../relay-link/relay-link.js';
+import type { DescriptorEvent, Room } from '@semface/sdk';
 import { nowMs } from './clock.js';
 
 /** One decoded, posed avatar frame. */
@@ -31,49 +31,26 @@ export interface AvatarReceiverEvents {
 export const AVATAR_FRAME: FrameSize = Object.freeze({ width: 512, height: 512 });
 
 /**
- * Relay frames -> codec decode -> posed, coloured mesh from the decoded descriptor. Frames are
- * decoded one at a time in arrival order; after a decode error it asks the publisher for a key frame.
+ * SDK `descriptor` events (decoded by the SDK) -> posed, coloured mesh. Meshes are built in
+ * arrival order, one at a time.
  */
 export class AvatarReceiver extends EventEmitter<AvatarReceiverEvents> {
   #chain: Promise<void> = Promise.resolve();
-  #awaitingKey = false;
 
   constructor(
-    private readonly link: RelayLink,
-    private readonly decoder: DescriptorStreamDecoder,
+    room: Room,
     private readonly fitter: FaceFitter,
   ) {
     super();
-    link.on('frame', (f) => {
-      const payload = f.payload ?? new Uint8Array(0);
-      const info = {
-        seq: Number(f.seq ?? 0),
-        captureTimeMs: Number(f.captureTimeUs ?? 0) / 1000,
-        participantId: f.participantId ?? '',
-        keyFrame: f.kind === 1,
-        modelId: f.modelId ?? '',
-      };
-      this.#chain = this.#chain.then(() => this.#decode(payload, info));
+    room.on('descriptor', (ev) => {
+      this.#chain = this.#chain.then(() => this.#pose(ev));
     });
+    room.on('error', (err) => this.emit('decodeError', err));
   }
 
-  async #decode(
-    payload: Uint8Array,
-    info: { seq: number; captureTimeMs: number; participantId: string; keyFrame: boolean; modelId: string },
-  ): Promise<void> {
-    if (this.#awaitingKey && !info.keyFrame) return;
-    let descriptor: Float32Array;
-    try {
-      descriptor = (await this.decoder.decodeFrame(payload)).descriptor;
-      this.#awaitingKey = false;
-    } catch (err) {
-      this.#awaitingKey = true;
-      this.link.requestKeyFrame(info.participantId);
-      this.emit('decodeError', err as Error);
-      return;
-    }
+  async #pose(ev: DescriptorEvent): Promise<void> {
     const decodedAtMs = nowMs();
-    const posed = Float32Array.from(descriptor);
+    const posed = Float32Array.from(ev.descriptor);
     posed[DescriptorField.translation.start] = 0;
     posed[DescriptorField.translation.start + 1] = 0;
     const mesh = this.fitter.meshFromDescriptor(posed, AVATAR_FRAME);
@@ -81,19 +58,19 @@ export class AvatarReceiver extends EventEmitter<AvatarReceiverEvents> {
     const colors = new Uint8Array(v);
     for (let i = 0; i < v; i++) colors[i] = Math.round(mesh.colors[i]! * 255);
     this.emit('avatar', {
-      seq: info.seq,
-      captureTimeMs: info.captureTimeMs,
+      seq: ev.seq,
+      captureTimeMs: ev.captureTimeUs / 1000,
       decodedAtMs,
-      bytes: payload.length,
-      keyFrame: info.keyFrame,
-      modelId: info.modelId,
-      descriptor,
+      bytes: ev.bits / 8,
+      keyFrame: ev.kind === 'key',
+      modelId: ev.modelId,
+      descriptor: ev.descriptor,
       positions: mesh.positions,
       colors,
     });
   }
 
-  /** Resolves when every frame received so far is handled. */
+  /** Resolves when every descriptor received so far is handled. */
   idle(): Promise<void> {
     return this.#chain;
   }

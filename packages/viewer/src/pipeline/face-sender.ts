@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { type DescriptorStreamEncoder, PROFILE_NAMES, parseFramePacket } from '@semface/codec-core';
 import type { FaceFitter, FaceMeshDetector } from '@semface/extractor';
 import { addSyntheticMotion } from '../avatar/synthetic-motion.js';
-import type { RelayLink } from '../relay-link/relay-link.js';
+import type { Room } from '@semface/sdk';
 import type { SourceFrame } from '../sources/source-frame.js';
 import { nowMs } from './clock.js';
 
@@ -17,7 +16,7 @@ export interface SenderStep {
   readonly keyFrame: boolean;
   /** Detection + fit time, ms (0 for a still photo whose fit is cached). */
   readonly extractMs: number;
-  /** Codec analysis + entropy coding time, ms. */
+  /** Publish time (codec analysis, entropy coding, send), ms. */
   readonly encodeMs: number;
   readonly cameraFrameId: number | undefined;
 }
@@ -28,22 +27,19 @@ export interface FaceSenderEvents {
 }
 
 /**
- * Source frame -> face mesh (track, or detect for stills) -> 3DMM fit -> descriptor -> codec ->
- * relay. Stills are fitted once and animated with synthetic motion.
+ * Source frame -> face mesh (track, or detect for stills) -> 3DMM fit -> descriptor -> SDK publish
+ * (codec + relay). Stills are fitted once and animated with synthetic motion.
  */
 export class FaceSender extends EventEmitter<FaceSenderEvents> {
   readonly #stills = new Map<string, Float32Array | null>();
   readonly #startMs = nowMs();
-  #seq = 0;
 
   constructor(
     private readonly detector: FaceMeshDetector,
     private readonly fitter: FaceFitter,
-    private readonly encoder: DescriptorStreamEncoder,
-    private readonly link: RelayLink,
+    private readonly room: Room,
   ) {
     super();
-    link.on('keyFrameRequest', () => encoder.requestKeyFrame());
   }
 
   /** Processes one frame; resolves when its packet is on the wire. Calls must not overlap. */
@@ -76,19 +72,17 @@ export class FaceSender extends EventEmitter<FaceSenderEvents> {
       cameraFrameId: f.cameraFrameId,
     };
     if (descriptor) {
-      const packet = await this.encoder.encodeFrame(descriptor);
-      const params = this.encoder.params;
-      const keyFrame = parseFramePacket(packet).keyFrame;
-      const seq = this.#seq++;
-      this.link.publish({
-        seq,
-        captureTimeUs: Math.round(f.captureTimeMs * 1000),
-        keyFrame,
-        profile: PROFILE_NAMES.indexOf(params.profile),
-        modelId: params.modelId,
-        payload: packet,
-      });
-      step = { ...step, seq, bytes: packet.length, keyFrame, encodeMs: performance.now() - t1 };
+      // The SDK encodes, frames and sends; it answers key-frame requests itself.
+      const sent = await this.room.publish(descriptor, { captureTimeUs: Math.round(f.captureTimeMs * 1000) });
+      if (sent) {
+        step = {
+          ...step,
+          seq: sent.seq,
+          bytes: sent.bits / 8,
+          keyFrame: sent.kind === 'key',
+          encodeMs: performance.now() - t1,
+        };
+      }
     }
     this.emit('step', step);
     return step;
