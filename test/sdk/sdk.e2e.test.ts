@@ -150,7 +150,7 @@ describe('SDK over a real relay', () => {
     const pub = await TestClient.joined(relay.url, await relay.token('rawpub', 'loss'), 'loss');
     raw.push(pub);
     const enc = codec.createStreamEncoder({ profile: 'full', coder: 'ppm' });
-    const packets = [];
+    const packets: Uint8Array[] = [];
     for (let k = 0; k < 4; k++) packets.push(await enc.encodeFrame(makeDescriptor(k)));
     const got = record(sub, 'descriptor');
     const errors = record(sub, 'error');
