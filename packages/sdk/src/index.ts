@@ -57,3 +57,4 @@ export {
   CodecUnavailableError,
 } from './errors.js';
 export * from './heads/index.js';
+export * from './heads/index.js';

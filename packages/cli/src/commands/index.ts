@@ -3,6 +3,7 @@ import { decodeCommand } from './decode.js';
 import { demoCommand } from './demo.js';
 import { encodeCommand } from './encode.js';
 import { evalCommand } from './eval.js';
+import { evalCommand } from './eval.js';
 import { extractCommand } from './extract.js';
 import { inspectCommand } from './inspect.js';
 import { serveCommand } from './serve.js';
@@ -14,6 +15,7 @@ export const commands: readonly Command[] = [
   decodeCommand,
   demoCommand,
   extractCommand,
+  evalCommand,
   evalCommand,
   inspectCommand,
   serveCommand,

@@ -1,0 +1,143 @@
+import { imageCodec } from '../baselines/image-codecs.js';
+import { settingsForBudget } from '../baselines/budget-search.js';
+import { type RawImage, resizeRaw } from '../baselines/raw-image.js';
+import { cacheRow, imageKey, loadDescriptorCache } from '../data/descriptor-cache.js';
+import { EXPRESSION_LABELS, readExpressionSet } from '../data/expression-set.js';
+import { EvalDatasetError } from '../errors.js';
+import { grayImages } from '../images/face-crops.js';
+import { argmax, classificationScore } from '../metrics/classification.js';
+import { EmotionModel } from '../models/emotion-model.js';
+import { descriptorVariants, loadCodec, loadHeads } from './descriptor-variants.js';
+import type { EvalPoint } from './eval-point.js';
+import { type CommonEvalOptions, type ExpressionEvalOptions, FALLBACK_BUDGETS } from './eval-options.js';
+import { roundBudgets } from './verification-eval.js';
+
+function scoreItems(
+  truth: readonly number[],
+  predicted: readonly number[],
+  covered: readonly boolean[],
+): Pick<EvalPoint, 'accuracy' | 'accuracyCovered' | 'items' | 'covered'> {
+  const all = classificationScore(truth, predicted, EXPRESSION_LABELS.length);
+  const cov = classificationScore(
+    truth.filter((_, i) => covered[i]),
+    predicted.filter((_, i) => covered[i]),
+    EXPRESSION_LABELS.length,
+  );
+  return { accuracy: all.accuracy, accuracyCovered: cov.accuracy, items: all.items, covered: all.predicted };
+}
+
+/** Expression points: descriptor pipelines + expression head, image baselines + emotion model. */
+export async function evaluateExpression(
+  e: ExpressionEvalOptions,
+  common: CommonEvalOptions,
+  notes: string[],
+): Promise<EvalPoint[]> {
+  const progress = common.onProgress ?? (() => {});
+  const points: EvalPoint[] = [];
+  const set = await readExpressionSet(e.root, e.limit);
+  const cache = await loadDescriptorCache(e.descriptors);
+  const truth = set.items.map((it) => it.classIndex);
+  const rows = set.items.map((it) => cache.byKey.get(imageKey(it.path)));
+  const present = rows.map((r) => r !== undefined);
+  if (!present.some(Boolean)) throw new EvalDatasetError(e.root, 'no image has a descriptor');
+  const descriptors = rows.flatMap((r) => (r === undefined ? [] : [cacheRow(cache, r)]));
+  const heads = await loadHeads(common.headsDir);
+  const hasHead = heads?.manifest.heads.some((h) => h.kind === 'expression') ?? false;
+  const codec = await loadCodec(common.codecModelsDir);
+  if (!codec) notes.push('expression: no codec models found, only uncoded descriptors are scored');
+  const semfaceBits: number[] = [];
+  if (!hasHead) {
+    notes.push('expression: no expression head shipped, descriptor points skipped');
+  } else {
+    const labels = heads!.expressionLabels;
+    const order = EXPRESSION_LABELS.map((l) => labels.indexOf(l));
+    let step = 0;
+    for await (const variant of descriptorVariants(codec, descriptors, 'expression', common.coders)) {
+      progress({ phase: `expression: ${variant.curve}`, done: step++, total: 0 });
+      const probs = await heads!.expressions(variant.decoded as Float32Array[]);
+      let k = 0;
+      const predicted = present.map((ok) => {
+        if (!ok) return -1;
+        const p = probs[k++]!.probabilities;
+        return argmax(order.map((j) => (j >= 0 ? p[j]! : -1)));
+      });
+      if (variant.retrained) semfaceBits.push(variant.bitsPerFace);
+      points.push({
+        task: 'expression',
+        family: variant.ceiling ? 'ceiling' : 'descriptor',
+        curve: variant.curve,
+        bitsPerFace: variant.bitsPerFace,
+        ...scoreItems(truth, predicted, present),
+        ...(variant.profile !== undefined ? { profile: variant.profile } : {}),
+        ...(variant.rateIndex !== undefined ? { rateIndex: variant.rateIndex } : {}),
+        ...(variant.coder !== undefined ? { coder: variant.coder } : {}),
+        ...(variant.retrained !== undefined ? { retrained: variant.retrained } : {}),
+        ...(variant.modelId !== undefined ? { modelId: variant.modelId } : {}),
+        ...(variant.overheadBitsPerFace !== undefined
+          ? { overheadBitsPerFace: variant.overheadBitsPerFace }
+          : {}),
+        scorer: 'expression head (SDK)',
+      });
+    }
+  }
+  await heads?.dispose();
+  if (e.imageLimit === 0 || common.imageCodecs.length === 0) return points;
+
+  const imgSet = e.imageLimit !== undefined ? await readExpressionSet(e.root, e.imageLimit) : set;
+  const imgTruth = imgSet.items.map((it) => it.classIndex);
+  const imgCovered = imgSet.items.map((it) => cache.byKey.has(imageKey(it.path)));
+  const images = await grayImages(imgSet.items.map((it) => it.path));
+  const model = await EmotionModel.load();
+  const evaluate = async (imgs: readonly RawImage[]) =>
+    scoreItems(imgTruth, (await model.predict(imgs)).map(argmax), imgCovered);
+  try {
+    const native = images[0]?.size ?? 48;
+    points.push({
+      task: 'expression',
+      family: 'ceiling',
+      curve: 'ceiling images',
+      bitsPerFace: native * native * 8,
+      ...(await evaluate(images)),
+      scorer: 'emotion.onnx on the original image',
+    });
+    const budgets = common.budgets ?? (semfaceBits.length ? roundBudgets(semfaceBits) : FALLBACK_BUDGETS);
+    const same = images.every((im) => im.size === native);
+    const base = same ? images : images.map((im) => resizeRaw(im, native));
+    const calibration = base.slice(0, common.calibrationImages);
+    for (const name of common.imageCodecs) {
+      const codec = imageCodec(name);
+      for (const budget of budgets) {
+        progress({ phase: `expression: ${name} ${Math.round(budget)} bits`, done: 0, total: 0 });
+        const settings = await settingsForBudget(codec, calibration, e.sizes, budget, common.sizeCandidates);
+        if (settings.length === 0) {
+          notes.push(`expression: ${name} cannot reach ${Math.round(budget)} bits at any size`);
+          continue;
+        }
+        const candidates: EvalPoint[] = [];
+        for (const s of settings) {
+          const coded = await codec.code(
+            base.map((im) => resizeRaw(im, s.size)),
+            s.quality,
+          );
+          const bits = (8 * coded.bytes.reduce((a, b) => a + b, 0)) / coded.bytes.length;
+          candidates.push({
+            task: 'expression',
+            family: 'image',
+            curve: name,
+            bitsPerFace: bits,
+            ...(await evaluate(coded.decoded)),
+            budgetBits: budget,
+            size: s.size,
+            quality: s.quality,
+            scorer: 'emotion.onnx on the decoded image',
+          });
+        }
+        const best = candidates.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
+        points.push(...candidates.map((c) => ({ ...c, best: c === best })));
+      }
+    }
+  } finally {
+    await model.dispose();
+  }
+  return points;
+}

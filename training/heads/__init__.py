@@ -1,0 +1,1 @@
+"""Receiver heads: expression and verification networks on (decoded) semface descriptors."""
