@@ -60,8 +60,8 @@ function onJson(m) {
     $('bits-mean').textContent = fmt(m.bitsPerFrame.mean, 0);
     $('frames').textContent = m.frames;
     $('keys').textContent = m.keyFrames;
-    $('lat-decoded').textContent = fmt(m.captureToDecodedMs.meanMs);
-    $('lat-decoded-med').textContent = fmt(m.captureToDecodedMs.medianMs);
+    $('lat-decoded').textContent = fmt(m.captureToDecodedMs.medianMs);
+    $('lat-decoded-p99').textContent = fmt(m.captureToDecodedMs.p99Ms);
     $('lat-drawn').textContent = fmt(m.captureToDrawnMs.medianMs);
     $('lat-drawn-p99').textContent = fmt(m.captureToDrawnMs.p99Ms);
     $('lat-camera').textContent = m.cameraToDrawnMs.count ? fmt(m.cameraToDrawnMs.medianMs) : 'n/a';
