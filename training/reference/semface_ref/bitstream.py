@@ -6,7 +6,7 @@ from .crc32 import crc32
 
 VERSION = 1
 FILE_MAGIC = b"SFC1"
-FRAME_SYNC = b"Sf"
+FRAME_MARKER = 0xA0
 PROFILES = ["full", "expression", "identity"]
 CODERS = ["ppm", "rans"]
 KEY_FRAME = 0x01
@@ -40,8 +40,11 @@ def write_file(model_id, profile, rate_index, coder, latent_dim, payloads) -> by
 
 
 def write_frame_packet(model_id, profile, rate_index, coder, latent_dim, sequence, key_frame, payload) -> bytes:
-    body = bytearray(FRAME_SYNC + bytes([VERSION, KEY_FRAME if key_frame else 0]))
-    body += _params(model_id, profile, rate_index, coder, latent_dim)
-    body += struct.pack("<IH", sequence, len(payload))
+    """Key frames carry the stream params; other frames only marker, flags, sequence, length, payload, CRC."""
+    body = bytearray([FRAME_MARKER | VERSION, KEY_FRAME if key_frame else 0])
+    if key_frame:
+        body += _params(model_id, profile, rate_index, coder, latent_dim)
+    body += struct.pack("<H", sequence & 0xFFFF)
+    body += _varint(len(payload))
     body += payload
     return bytes(body) + struct.pack("<I", crc32(bytes(body)))

@@ -45,7 +45,7 @@ def stream_packets(model_id, profile, coder, frames, table):
     ppm = PpmCoder(LATENT)
     out = bytearray()
     for seq, f in enumerate(frames):
-        key = coder == "rans" or seq % KEY_FRAME_INTERVAL == 0
+        key = seq % KEY_FRAME_INTERVAL == 0
         if coder == "ppm":
             if key:
                 ppm.reset()

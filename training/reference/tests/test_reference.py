@@ -76,7 +76,9 @@ def test_writers_layout():
     assert f[:6] == b"SFC1\x01\x00" and len(f) == 21 + 2 + 3 + 4
     assert int.from_bytes(f[-4:], "little") == zlib.crc32(f[:-4])
     p = write_frame_packet("0123456789ab", "full", 0, "ppm", 256, 9, True, b"xy")
-    assert p[:4] == b"Sf\x01\x01" and len(p) == 21 + 2 + 4
+    assert p[:2] == b"\xa1\x01" and len(p) == 2 + 11 + 2 + 1 + 2 + 4
+    q = write_frame_packet("0123456789ab", "full", 0, "ppm", 256, 10, False, b"xy")
+    assert q[:4] == b"\xa1\x00\x0a\x00" and len(q) == 2 + 2 + 1 + 2 + 4
 
 
 def test_golden_vectors_match_committed():

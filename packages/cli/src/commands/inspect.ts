@@ -76,7 +76,8 @@ export const inspectCommand: Command = {
         if (p.keyFrame) keys++;
         offset += p.byteLength;
       }
-      lines.push(`${input}: semface frame packets v1 (CRC-32 ok), ${keys} key frames`, ...paramLines(first!));
+      lines.push(`${input}: semface frame packets v1 (CRC-32 ok), ${keys} key frames`);
+      lines.push(...(first ? paramLines(first) : ['params:       none (no key frame)']));
     }
     lines.push(...sizeLines(bytes.length, payloads));
     if (values.frames) payloads.forEach((n, i) => lines.push(`  frame ${i}: ${n} bytes`));

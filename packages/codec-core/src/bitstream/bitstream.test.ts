@@ -92,27 +92,41 @@ describe('batch file', () => {
 });
 
 describe('frame packet', () => {
-  it('round-trips and is self-delimiting', () => {
+  it('carries params on key frames only and is self-delimiting', () => {
     const a = writeFramePacket(params, { sequence: 7, keyFrame: true }, payloads[0]!);
-    const b = writeFramePacket(params, { sequence: 8, keyFrame: false }, payloads[2]!);
+    const b = writeFramePacket(undefined, { sequence: 8, keyFrame: false }, payloads[2]!);
+    expect(a.length).toBe(2 + 11 + 2 + 1 + 3 + 4);
+    expect(b.length).toBe(2 + 2 + 2 + 200 + 4);
+    expect(Array.from(a.subarray(0, 2))).toEqual([0xa1, 0x01]);
     const both = new Uint8Array(a.length + b.length);
     both.set(a);
     both.set(b, a.length);
     const p = parseFramePacket(both);
     expect(p).toMatchObject({ params, sequence: 7, keyFrame: true, byteLength: a.length });
     const q = parseFramePacket(both, p.byteLength);
-    expect(q).toMatchObject({ sequence: 8, keyFrame: false, byteLength: b.length });
+    expect(q).toMatchObject({ params: undefined, sequence: 8, keyFrame: false, byteLength: b.length });
     expect(q.payload.length).toBe(200);
   });
 
   it('detects corruption', () => {
-    const a = writeFramePacket(params, { sequence: 1, keyFrame: false }, payloads[2]!);
+    const a = writeFramePacket(params, { sequence: 1, keyFrame: true }, payloads[2]!);
     const c = a.slice();
     c[40] ^= 1;
     expect(() => parseFramePacket(c)).toThrow(CrcMismatchError);
     expect(() => parseFramePacket(a.subarray(0, 30))).toThrow(BitstreamTruncatedError);
     const d = a.slice();
-    d[0] = 0;
+    d[0] = 0x53;
     expect(() => parseFramePacket(d)).toThrow(BadMagicError);
+    d[0] = 0xa2;
+    expect(() => parseFramePacket(d)).toThrow(UnsupportedVersionError);
+  });
+
+  it('validates writer arguments', () => {
+    expect(() => writeFramePacket(undefined, { sequence: 0, keyFrame: true }, payloads[0]!)).toThrow(
+      TypeError,
+    );
+    expect(() => writeFramePacket(params, { sequence: 65536, keyFrame: false }, payloads[0]!)).toThrow(
+      RangeError,
+    );
   });
 });

@@ -6,8 +6,8 @@ export const BITSTREAM_VERSION = 1 as const;
 /** First four bytes of a batch file: ASCII "SFC1". */
 export const FILE_MAGIC = Object.freeze([0x53, 0x46, 0x43, 0x31] as const);
 
-/** First two bytes of a streamed frame packet: ASCII "Sf". */
-export const FRAME_SYNC = Object.freeze([0x53, 0x66] as const);
+/** High nibble of a frame packet's first byte; the low nibble is the version (0xA1 for v1). */
+export const FRAME_MARKER = 0xa0 as const;
 
 /** Bytes of a model id on the wire (the first 12 hex digits of the model's SHA-256). */
 export const MODEL_ID_BYTES = 6 as const;
@@ -28,7 +28,10 @@ export const CODER_NAMES = Object.freeze(['ppm', 'rans'] as const satisfies read
 
 /** Bits of the frame packet `flags` byte. */
 export const FrameFlag = {
-  /** Entropy-coder statistics were reset before this frame; decoding may start here. */
+  /**
+   * Key frame: the stream params follow the flags and entropy statistics were reset before this frame,
+   * so a decoder can start here. Other frames carry no params.
+   */
   keyFrame: 0x01,
 } as const;
 
@@ -38,10 +41,10 @@ export const FILE_HEADER_BYTES = 21 as const;
 /** Bytes of the CRC-32 trailer of files and frame packets. */
 export const CRC_BYTES = 4 as const;
 
-/** Fixed header of a frame packet, before its payload. */
-export const FRAME_HEADER_BYTES = 21 as const;
+/** Bytes of the stream params block (model id, profile, rate index, coder, latent dim). */
+export const STREAM_PARAMS_BYTES = 11 as const;
 
-/** Largest payload of one frame (u16 length field in frame packets; 3-byte varint in files). */
+/** Largest payload of one frame (3-byte varint length in files and frame packets). */
 export const MAX_FRAME_PAYLOAD_BYTES = 0xffff as const;
 
 /** Largest latent dimension a header may declare; bounds decoder allocations. */

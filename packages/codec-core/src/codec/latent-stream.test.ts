@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { StreamParams } from '../bitstream/stream-params.js';
+import { parseFramePacket } from '../bitstream/frame-packet.js';
 import { cdfTableFromJson } from '../entropy/cdf-table.js';
 import { StreamOrderError, UnknownModelIdError } from '../errors.js';
 import { testLatents } from '../test-support/latents.js';
@@ -67,11 +68,26 @@ describe('latent stream', () => {
     expect(dec.decodeFrame(enc.encodeFrame(frames[4]!)).latents).toEqual(frames[4]);
   });
 
-  it('makes every rans frame a key frame', () => {
-    const enc = new LatentStreamEncoder({ ...ppm, coder: 'rans' }, cdf);
+  it('lets rans frames skip lost frames, but not ppm frames', () => {
+    const rans = new LatentStreamEncoder({ ...ppm, coder: 'rans' }, cdf);
     const dec = new LatentStreamDecoder(resolve);
-    const packets = frames.map((f) => enc.encodeFrame(f));
-    expect(dec.decodeFrame(packets[7]!)).toMatchObject({ keyFrame: true, latents: frames[7] });
+    const packets = frames.map((f) => rans.encodeFrame(f));
+    expect(dec.decodeFrame(packets[0]!)).toMatchObject({ keyFrame: true, latents: frames[0] });
+    expect(dec.decodeFrame(packets[7]!)).toMatchObject({ keyFrame: false, sequence: 7, latents: frames[7] });
+    const ppmEnc = new LatentStreamEncoder(ppm);
+    const ppmDec = new LatentStreamDecoder(resolve);
+    const ppmPackets = frames.map((f) => ppmEnc.encodeFrame(f));
+    ppmDec.decodeFrame(ppmPackets[0]!);
+    expect(() => ppmDec.decodeFrame(ppmPackets[2]!)).toThrow(StreamOrderError);
+  });
+
+  it('keeps delta packets small: no params, 9 bytes of framing', () => {
+    const enc = new LatentStreamEncoder(ppm);
+    const key = enc.encodeFrame(frames[0]!);
+    const delta = enc.encodeFrame(frames[1]!);
+    const payload = (bytes: Uint8Array) => parseFramePacket(bytes).payload.length;
+    expect(key.length - payload(key)).toBe(20 + (payload(key) >= 128 ? 1 : 0));
+    expect(delta.length - payload(delta)).toBe(9 + (payload(delta) >= 128 ? 1 : 0));
   });
 
   it('validates options', () => {

@@ -10,8 +10,8 @@ import type { CdfResolver } from './latent-file.js';
 /** Options of {@link LatentStreamEncoder}. */
 export interface LatentStreamOptions {
   /**
-   * A key frame (statistics reset, decodable on its own) every this many frames; 0 = only the first.
-   * Ignored for stateless coders, whose every frame is a key frame. Default 0. Unit: frames.
+   * A key frame (stream params included, statistics reset; a decoder can start there) every this many
+   * frames; 0 = only the first and requested ones. Default 0. Unit: frames.
    */
   readonly keyFrameInterval?: number;
 }
@@ -23,6 +23,7 @@ export class LatentStreamEncoder {
   private readonly coder: LatentFrameEncoder;
   private readonly keyFrameInterval: number;
   private sequence = 0;
+  private count = 0;
   private forceKey = true;
 
   constructor(
@@ -46,14 +47,12 @@ export class LatentStreamEncoder {
   /** Codes one frame into a packet. */
   encodeFrame(latents: Int32Array): Uint8Array {
     const interval = this.keyFrameInterval;
-    const key =
-      !coderIsAdaptive(this.params.coder) ||
-      this.forceKey ||
-      (interval > 0 && this.sequence % interval === 0);
+    const key = this.forceKey || (interval > 0 && this.count % interval === 0);
     if (key) this.coder.reset();
     const payload = this.coder.encodeFrame(latents);
     const packet = writeFramePacket(this.params, { sequence: this.sequence, keyFrame: key }, payload);
-    this.sequence = (this.sequence + 1) >>> 0;
+    this.sequence = (this.sequence + 1) & 0xffff;
+    this.count++;
     this.forceKey = false;
     return packet;
   }
@@ -80,8 +79,9 @@ function sameParams(a: StreamParams, b: StreamParams): boolean {
 }
 
 /**
- * Consumes frame packets in order. A key frame (re)starts decoding with any params; a delta frame must
- * follow the previous frame's sequence number with the same params, else {@link StreamOrderError}.
+ * Consumes frame packets in order. A key frame (re)starts decoding with its params. Other frames use the
+ * params of the last key frame; with the adaptive `ppm` coder they must also follow the previous frame's
+ * sequence number (a lost `ppm` frame needs a key frame), `rans` frames may skip sequence numbers.
  */
 export class LatentStreamDecoder {
   private coder: LatentFrameDecoder | undefined;
@@ -90,14 +90,14 @@ export class LatentStreamDecoder {
 
   constructor(private readonly resolveCdf: CdfResolver) {}
 
-  /** Decodes the packet at the start of `packet`; a decoding error leaves the decoder waiting for a key frame. */
+  /** Decodes the packet that `packet` holds; a decoding error leaves the decoder waiting for a key frame. */
   decodeFrame(packet: Uint8Array): DecodedLatentFrame {
     const p = parseFramePacket(packet);
     if (p.byteLength !== packet.length) {
       throw new InvalidHeaderError(`${packet.length - p.byteLength} bytes after the frame packet`);
     }
     try {
-      if (p.keyFrame) {
+      if (p.params) {
         if (!this.coder || !this.params || !sameParams(this.params, p.params)) {
           const cdf = p.params.coder === 'rans' ? this.resolveCdf(p.params.modelId) : undefined;
           this.coder = createLatentDecoder(p.params.coder, p.params.latentDim, cdf);
@@ -105,17 +105,15 @@ export class LatentStreamDecoder {
         }
         this.coder.reset();
       } else {
-        if (!this.coder || !this.params) throw new StreamOrderError('delta frame before any key frame');
-        if (!sameParams(this.params, p.params))
-          throw new StreamOrderError('delta frame changes stream params');
-        if (p.sequence !== this.nextSequence) {
+        if (!this.coder || !this.params) throw new StreamOrderError('frame before any key frame');
+        if (coderIsAdaptive(this.params.coder) && p.sequence !== this.nextSequence) {
           throw new StreamOrderError(`expected frame ${this.nextSequence}, got ${p.sequence}`);
         }
       }
       const latents = this.coder.decodeFrame(p.payload);
-      this.nextSequence = (p.sequence + 1) >>> 0;
+      this.nextSequence = (p.sequence + 1) & 0xffff;
       return {
-        params: p.params,
+        params: this.params,
         sequence: p.sequence,
         keyFrame: p.keyFrame,
         latents,
@@ -123,8 +121,10 @@ export class LatentStreamDecoder {
       };
     } catch (err) {
       // Adaptive state may be half-updated; only a key frame can resynchronise.
-      this.coder = undefined;
-      this.params = undefined;
+      if (!this.params || coderIsAdaptive(this.params.coder) || p.keyFrame) {
+        this.coder = undefined;
+        this.params = undefined;
+      }
       throw err;
     }
   }
