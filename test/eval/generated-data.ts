@@ -25,7 +25,11 @@ export function npyBytes(rows: number, cols: number, data: Float32Array): Buffer
   const pre = Buffer.alloc(10);
   Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(pre);
   pre.writeUInt16LE(header.length, 8);
-  return Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
+  return Buffer.concat([
+    pre,
+    Buffer.from(header, 'latin1'),
+    Buffer.from(data.buffer, data.byteOffset, data.byteLength),
+  ]);
 }
 
 function crc32(buf: Buffer): number {
@@ -41,7 +45,8 @@ function crc32(buf: Buffer): number {
 export function grayPng(size: number, pixel: (x: number, y: number) => number): Buffer {
   const raw = Buffer.alloc(size * (size + 1));
   for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) raw[y * (size + 1) + 1 + x] = Math.max(0, Math.min(255, Math.round(pixel(x, y))));
+    for (let x = 0; x < size; x++)
+      raw[y * (size + 1) + 1 + x] = Math.max(0, Math.min(255, Math.round(pixel(x, y))));
   }
   const chunk = (type: string, body: Buffer) => {
     const len = Buffer.alloc(4);
@@ -114,7 +119,14 @@ export function generateDatasets(root: string): { pairs: string; images: string;
   const pairs = join(images, 'pairs.txt');
   writeFileSync(
     pairs,
-    ['2\t1', 'Person_A\t1\t2', 'Person_A\t1\tPerson_B\t1', 'Person_B\t1\t2', 'Person_B\t2\tPerson_C\t1', ''].join('\n'),
+    [
+      '2\t1',
+      'Person_A\t1\t2',
+      'Person_A\t1\tPerson_B\t1',
+      'Person_B\t1\t2',
+      'Person_B\t2\tPerson_C\t1',
+      '',
+    ].join('\n'),
   );
   writeDescriptorCache(join(root, 'lfw.npy'), lfwSources, 1);
 
