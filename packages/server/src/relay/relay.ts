@@ -65,8 +65,13 @@ export class Relay {
     this.#metrics = metrics;
     this.#verifier = verifier;
     this.#bus = bus;
+    let lastBusLog = 0;
     bus.onError((err) => {
       metrics.busErrors.inc();
+      // During an outage every publish fails; one log line per second is enough.
+      const now = performance.now();
+      if (now - lastBusLog < 1000) return;
+      lastBusLog = now;
       log.warn({ err: err.message, bus: bus.kind }, 'bus error');
     });
     this.#heartbeat = setInterval(() => this.#beat(), opts.heartbeatIntervalMs);
@@ -462,7 +467,8 @@ export class Relay {
       case 'frame': {
         const f = env.frame as semface.v1.Frame;
         const kind = frameKindName(f.kind);
-        if (kind === undefined || !r.has(f.participantId)) return;
+        // Frames may arrive before the sync answer announces their publisher: deliver them anyway.
+        if (kind === undefined) return;
         this.#fanOut(r, f, kind, bytes, performance.now());
         return;
       }
@@ -475,8 +481,8 @@ export class Relay {
       }
       case 'peerLeft': {
         const id = (env.peerLeft as semface.v1.PeerLeft).participantId;
-        if (!r.remote.delete(id)) return;
         r.forget(id);
+        if (!r.remote.delete(id)) return;
         for (const m of r.members.values()) m.queue.push(control(bytes));
         return;
       }
