@@ -86,7 +86,7 @@ for (const run of [1, 10, 100, latents.length]) {
   const b = bitsPerDescriptor(latents, run);
   process.stdout.write(
     `[codec.bench] PPM statistics reset every ${run} frames: PPM ${b.ppm.toFixed(1)} bits/descriptor, ` +
-      `rANS ${b.rans.toFixed(1)} (${(100 * (1 - b.rans / b.ppm)).toFixed(1)}% fewer)\n`,
+      `rans (learned prior) ${b.rans.toFixed(1)} (${(100 * (1 - b.rans / b.ppm)).toFixed(1)}% fewer)\n`,
   );
 }
 
