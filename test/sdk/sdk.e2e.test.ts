@@ -254,4 +254,24 @@ describe('SDK over a real relay', () => {
       'SEMFACE_ERR_SDK_LISTENER_FAILED',
     ]);
   });
+
+  it('feeds attached descriptor heads before listeners, and detaches them', async () => {
+    const pub = await join('hp', 'heads');
+    const sub = await join('hs', 'heads');
+    const order: string[] = [];
+    let disposed = 0;
+    const detach = sub.attachHead({
+      name: 'probe',
+      onDescriptor: (e) => order.push(`head ${e.seq}`),
+      dispose: () => disposed++,
+    });
+    sub.on('descriptor', (e) => order.push(`listener ${e.seq}`));
+    await pub.publish(makeDescriptor(1));
+    await until(() => order.length === 2, 'first frame');
+    detach();
+    expect(disposed).toBe(1);
+    await pub.publish(makeDescriptor(2));
+    await until(() => order.length === 3, 'second frame');
+    expect(order).toEqual(['head 0', 'listener 0', 'listener 1']);
+  });
 });

@@ -52,6 +52,19 @@ export class StreamPublisher {
     this.#forceKey = true;
   }
 
+  /** Whether the next frame will be a key frame (given a caller's `forceKey`). */
+  nextIsKey(profile: ProfileName, forceKey: boolean): boolean {
+    const interval = this.#settings.keyFrameInterval;
+    return (
+      this.lane === 'identity' ||
+      forceKey ||
+      this.#forceKey ||
+      !this.#encoder ||
+      this.#profile !== profile ||
+      (interval > 0 && this.#sinceKey >= interval)
+    );
+  }
+
   /** Encodes one descriptor. Call through {@link queue} so encodes never overlap. */
   async encode(
     codec: DescriptorCodec,
@@ -70,11 +83,7 @@ export class StreamPublisher {
       this.#profile = profile;
       this.#forceKey = true;
     }
-    const key =
-      this.lane === 'identity' ||
-      forceKey ||
-      this.#forceKey ||
-      (s.keyFrameInterval > 0 && this.#sinceKey >= s.keyFrameInterval);
+    const key = this.nextIsKey(profile, forceKey);
     this.#forceKey = false;
     if (key) this.#encoder.requestKeyFrame();
     let payload: Uint8Array;

@@ -43,6 +43,11 @@ export interface ConnectOptions {
   keyFrameRequestIntervalMs?: number;
   /** Most frames of one remote stream waiting to be decoded; further deltas are dropped. Default 32. Unit: frames. */
   maxPendingFrames?: number;
+  /**
+   * Delta frames published while the socket's send buffer holds more than this are skipped (publish
+   * returns null); key and identity frames always go. Default 262144. Unit: bytes.
+   */
+  sendBufferLimitBytes?: number;
   /** WebSocket implementation. Default `globalThis.WebSocket`, else the `ws` package. */
   WebSocket?: WebSocketConstructor;
   /** Client name sent in Hello (relay logs only). Default `semface-sdk/0.1.0`. */
@@ -65,6 +70,7 @@ export interface ResolvedConnectOptions {
   readonly connectTimeoutMs: number;
   readonly keyFrameRequestIntervalMs: number;
   readonly maxPendingFrames: number;
+  readonly sendBufferLimitBytes: number;
   readonly WebSocket: WebSocketConstructor | undefined;
   readonly client: string;
 }
@@ -79,6 +85,7 @@ export const DEFAULT_CONNECT_OPTIONS: Readonly<{
   connectTimeoutMs: number;
   keyFrameRequestIntervalMs: number;
   maxPendingFrames: number;
+  sendBufferLimitBytes: number;
   client: string;
 }> = Object.freeze({
   rateIndex: 0,
@@ -89,6 +96,7 @@ export const DEFAULT_CONNECT_OPTIONS: Readonly<{
   connectTimeoutMs: 10_000,
   keyFrameRequestIntervalMs: 1_000,
   maxPendingFrames: 32,
+  sendBufferLimitBytes: 256 * 1024,
   client: 'semface-sdk/0.1.0',
 });
 
@@ -112,6 +120,7 @@ const INT_RANGES = {
   connectTimeoutMs: [10, 600_000],
   keyFrameRequestIntervalMs: [0, 600_000],
   maxPendingFrames: [1, 100_000],
+  sendBufferLimitBytes: [0, 1024 * 1024 * 1024],
 } as const;
 
 const CODERS: readonly string[] = ['rans', 'ppm'];
@@ -171,6 +180,7 @@ export function resolveConnectOptions(input: ConnectOptions): ResolvedConnectOpt
     connectTimeoutMs: o.connectTimeoutMs,
     keyFrameRequestIntervalMs: o.keyFrameRequestIntervalMs,
     maxPendingFrames: o.maxPendingFrames,
+    sendBufferLimitBytes: o.sendBufferLimitBytes,
     WebSocket: o.WebSocket,
     client: o.client,
   });

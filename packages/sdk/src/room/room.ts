@@ -726,6 +726,13 @@ export class Room {
         pub.requestKeyFrame();
         return null;
       }
+      if (
+        this.#socket!.bufferedAmount > this.#opts.sendBufferLimitBytes &&
+        !pub.nextIsKey(profile, forceKey)
+      ) {
+        // The link is not keeping up: skip this delta before encoding, so the stream stays consistent.
+        return null;
+      }
       const codec = await this.#getCodec();
       let encoded: Awaited<ReturnType<StreamPublisher['encode']>>;
       try {
