@@ -109,6 +109,27 @@ describe('semface eval on a generated dataset', () => {
     for (const p of img) expect(p.bitsPerFace).toBeLessThanOrEqual(p.budgetBits! * 1.35);
   });
 
+  it('runs the image baselines alone when there is no descriptor cache', () => {
+    const out2 = join(dir, 'out-images');
+    execFileSync(
+      process.execPath,
+      [
+        CLI,
+        'eval',
+        ...['--task', 'expression', '--expression-root', join(dir, 'fer')],
+        ...['--expression-descriptors', join(dir, 'missing.npy'), '--no-codec', '--image-codecs', 'jpeg'],
+        ...['--budgets', '3000', '--calibration', '4', '-o', out2, '-q'],
+      ],
+      { cwd: REPO, encoding: 'utf8', timeout: 120_000 },
+    );
+    const r: { points: Point[]; notes: string[] } = JSON.parse(
+      readFileSync(join(out2, 'results.json'), 'utf8'),
+    );
+    expect(r.points.every((p) => p.family !== 'descriptor')).toBe(true);
+    expect(r.points.some((p) => p.curve === 'jpeg' && p.covered === 12)).toBe(true);
+    expect(r.notes.some((n) => n.includes('image baselines only'))).toBe(true);
+  }, 130_000);
+
   it('writes a Markdown table and PNG plots', () => {
     const md = readFileSync(join(out, 'results.md'), 'utf8');
     expect(md).toContain('| system | bits/face |');

@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
 import { imageCodec } from '../baselines/image-codecs.js';
 import { settingsForBudget } from '../baselines/budget-search.js';
 import { type RawImage, resizeRaw } from '../baselines/raw-image.js';
-import { cacheRow, imageKey, loadDescriptorCache } from '../data/descriptor-cache.js';
-import { EXPRESSION_LABELS, readExpressionSet } from '../data/expression-set.js';
+import { type DescriptorCache, cacheRow, imageKey, loadDescriptorCache } from '../data/descriptor-cache.js';
+import { EXPRESSION_LABELS, type ExpressionSet, readExpressionSet } from '../data/expression-set.js';
 import { EvalDatasetError } from '../errors.js';
 import { grayImages } from '../images/face-crops.js';
 import { argmax, classificationScore } from '../metrics/classification.js';
@@ -32,20 +33,35 @@ export async function evaluateExpression(
   common: CommonEvalOptions,
   notes: string[],
 ): Promise<EvalPoint[]> {
-  const progress = common.onProgress ?? (() => {});
   const points: EvalPoint[] = [];
   const set = await readExpressionSet(e.root, e.limit);
-  const cache = await loadDescriptorCache(e.descriptors);
+  const cache = existsSync(e.descriptors) ? await loadDescriptorCache(e.descriptors) : undefined;
+  if (!cache) notes.push(`expression: no descriptor cache at ${e.descriptors}, image baselines only`);
+  const semfaceBits: number[] = [];
+  if (cache) points.push(...(await descriptorPoints(set, cache, common, notes, semfaceBits)));
+  if (e.imageLimit === 0 || common.imageCodecs.length === 0) return points;
+  points.push(...(await imageBaselines(e, set, cache, common, notes, semfaceBits)));
+  return points;
+}
+
+async function descriptorPoints(
+  set: ExpressionSet,
+  cache: DescriptorCache,
+  common: CommonEvalOptions,
+  notes: string[],
+  semfaceBits: number[],
+): Promise<EvalPoint[]> {
+  const progress = common.onProgress ?? (() => {});
+  const points: EvalPoint[] = [];
   const truth = set.items.map((it) => it.classIndex);
   const rows = set.items.map((it) => cache.byKey.get(imageKey(it.path)));
   const present = rows.map((r) => r !== undefined);
-  if (!present.some(Boolean)) throw new EvalDatasetError(e.root, 'no image has a descriptor');
+  if (!present.some(Boolean)) throw new EvalDatasetError(set.name, 'no image has a descriptor');
   const descriptors = rows.flatMap((r) => (r === undefined ? [] : [cacheRow(cache, r)]));
   const heads = await loadHeads(common.headsDir);
   const hasHead = heads?.manifest.heads.some((h) => h.kind === 'expression') ?? false;
   const codec = await loadCodec(common.codecModelsDir);
   if (!codec) notes.push('expression: no codec models found, only uncoded descriptors are scored');
-  const semfaceBits: number[] = [];
   if (!hasHead) {
     notes.push('expression: no expression head shipped, descriptor points skipped');
   } else {
@@ -81,11 +97,22 @@ export async function evaluateExpression(
     }
   }
   await heads?.dispose();
-  if (e.imageLimit === 0 || common.imageCodecs.length === 0) return points;
+  return points;
+}
 
+async function imageBaselines(
+  e: ExpressionEvalOptions,
+  set: ExpressionSet,
+  cache: DescriptorCache | undefined,
+  common: CommonEvalOptions,
+  notes: string[],
+  semfaceBits: readonly number[],
+): Promise<EvalPoint[]> {
+  const progress = common.onProgress ?? (() => {});
+  const points: EvalPoint[] = [];
   const imgSet = e.imageLimit !== undefined ? await readExpressionSet(e.root, e.imageLimit) : set;
   const imgTruth = imgSet.items.map((it) => it.classIndex);
-  const imgCovered = imgSet.items.map((it) => cache.byKey.has(imageKey(it.path)));
+  const imgCovered = imgSet.items.map((it) => cache?.byKey.has(imageKey(it.path)) ?? true);
   const images = await grayImages(imgSet.items.map((it) => it.path));
   const model = await EmotionModel.load();
   const evaluate = async (imgs: readonly RawImage[]) =>

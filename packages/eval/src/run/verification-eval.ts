@@ -1,10 +1,11 @@
+import { existsSync } from 'node:fs';
 import { profileIndices } from '@semface/codec-core';
 import { FaceEmbedder } from '@semface/extractor';
 import type { ReceiverHeads } from '@semface/sdk';
 import { imageCodec } from '../baselines/image-codecs.js';
 import { settingsForBudget } from '../baselines/budget-search.js';
 import { type RawImage, rawToRgba, resizeRaw } from '../baselines/raw-image.js';
-import { cacheRow, imageKey, loadDescriptorCache } from '../data/descriptor-cache.js';
+import { type DescriptorCache, cacheRow, imageKey, loadDescriptorCache } from '../data/descriptor-cache.js';
 import { type VerificationSet, readVerificationSet } from '../data/verification-set.js';
 import { EvalDatasetError } from '../errors.js';
 import { faceCrops } from '../images/face-crops.js';
@@ -58,15 +59,29 @@ export async function evaluateVerification(
   common: CommonEvalOptions,
   notes: string[],
 ): Promise<EvalPoint[]> {
-  const progress = common.onProgress ?? (() => {});
   const points: EvalPoint[] = [];
   const set = await readVerificationSet(v.pairsFile, v.imageRoot, v.limitPerFold);
-  const cache = await loadDescriptorCache(v.descriptors);
+  const cache = existsSync(v.descriptors) ? await loadDescriptorCache(v.descriptors) : undefined;
+  if (cache) points.push(...(await descriptorPoints(set, cache, common, notes)));
+  else notes.push(`verification: no descriptor cache at ${v.descriptors}, image baselines only`);
+  if (v.imageLimitPerFold === 0 || common.imageCodecs.length === 0) return points;
+  const bitsByProfile = points.filter((p) => p.retrained).map((p) => p.bitsPerFace);
+  points.push(...(await imageBaselines(v, common, bitsByProfile, notes)));
+  return points;
+}
+
+async function descriptorPoints(
+  set: VerificationSet,
+  cache: DescriptorCache,
+  common: CommonEvalOptions,
+  notes: string[],
+): Promise<EvalPoint[]> {
+  const progress = common.onProgress ?? (() => {});
+  const points: EvalPoint[] = [];
   const index = new Map(set.images.map((p, i) => [p, i]));
   const rows = set.images.map((p) => cache.byKey.get(imageKey(p)));
   const present = rows.map((r) => r !== undefined);
-  if (!present.some(Boolean))
-    throw new EvalDatasetError(v.pairsFile, 'no image of the pairs has a descriptor');
+  if (!present.some(Boolean)) throw new EvalDatasetError(set.name, 'no image of the pairs has a descriptor');
   const descriptors = rows.flatMap((r) => (r === undefined ? [] : [cacheRow(cache, r)]));
   const expand = (vs: readonly Float32Array[]): Vectors => {
     let k = 0;
@@ -93,7 +108,6 @@ export async function evaluateVerification(
 
   const codec = await loadCodec(common.codecModelsDir);
   if (!codec) notes.push('verification: no codec models found, only uncoded descriptors are scored');
-  const bitsByProfile: number[] = [];
   let step = 0;
   for await (const variant of descriptorVariants(codec, descriptors, 'identity', common.coders)) {
     progress({ phase: `verification: ${variant.curve}`, done: step++, total: 0 });
@@ -111,7 +125,6 @@ export async function evaluateVerification(
       perFold = () => scorePairs(set, index, vecs, cosineDistance);
     }
     const coveredFold = (k: number) => perFold(k).filter((p) => Number.isFinite(p.distance));
-    if (variant.retrained) bitsByProfile.push(variant.bitsPerFace);
     points.push({
       task: 'verification',
       family: variant.ceiling ? 'ceiling' : 'descriptor',
@@ -131,8 +144,6 @@ export async function evaluateVerification(
   }
   for (const h of [...foldHeads, deployed]) await h?.dispose();
 
-  if (v.imageLimitPerFold === 0 || common.imageCodecs.length === 0) return points;
-  points.push(...(await imageBaselines(v, common, bitsByProfile, notes, coveredPair)));
   return points;
 }
 
@@ -141,16 +152,15 @@ async function imageBaselines(
   common: CommonEvalOptions,
   semfaceBits: readonly number[],
   notes: string[],
-  _coveredPair: (i: number) => boolean,
 ): Promise<EvalPoint[]> {
   const progress = common.onProgress ?? (() => {});
   const set = await readVerificationSet(v.pairsFile, v.imageRoot, v.imageLimitPerFold ?? v.limitPerFold);
-  const cache = await loadDescriptorCache(v.descriptors);
+  const cache = existsSync(v.descriptors) ? await loadDescriptorCache(v.descriptors) : undefined;
   const index = new Map(set.images.map((p, i) => [p, i]));
   const crops = await faceCrops(set.images, (done) =>
     progress({ phase: 'verification: face crops', done, total: set.images.length }),
   );
-  const hasDescriptor = set.images.map((p) => cache.byKey.has(imageKey(p)));
+  const hasDescriptor = set.images.map((p) => cache?.byKey.has(imageKey(p)) ?? true);
   const cropList = set.images.map((p) => crops.get(p));
   const ok = cropList.map((c, i) => c !== undefined && hasDescriptor[i]!);
   const okPair = (i: number) => ok[index.get(set.pairs[i]!.pathA)!]! && ok[index.get(set.pairs[i]!.pathB)!]!;
