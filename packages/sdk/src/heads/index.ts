@@ -12,3 +12,4 @@ export {
   type VerifyResult,
   vectorDistance,
 } from './receiver-heads.js';
+export { type Understanding, understandingHead } from './room-head.js';

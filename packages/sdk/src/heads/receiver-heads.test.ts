@@ -70,3 +70,37 @@ describe('ReceiverHeads', () => {
     );
   });
 });
+
+describe('understandingHead', () => {
+  it('runs the heads that match the frame profile and reports results', async () => {
+    const { understandingHead } = await import('./room-head.js');
+    const heads = await ReceiverHeads.load({ modelsDir: FIXTURE });
+    const results: import('./room-head.js').Understanding[] = [];
+    const done = new Promise<void>((resolve) => {
+      const head = understandingHead(heads, (u) => {
+        results.push(u);
+        if (results.length === 2) resolve();
+      });
+      const base = {
+        participantId: 'p',
+        identity: 'x',
+        seq: 0,
+        kind: 'key',
+        modelId: 'm',
+        captureTimeUs: 0,
+        latencyMs: 0,
+        bits: 0,
+      } as const;
+      head.onDescriptor({ ...base, stream: 1, profile: 'expression', descriptor: descriptor(1) });
+      head.onDescriptor({ ...base, stream: 2, profile: 'identity', descriptor: descriptor(2) });
+    });
+    await done;
+    const e = results.find((r) => r.event.profile === 'expression')!;
+    const i = results.find((r) => r.event.profile === 'identity')!;
+    expect(e.expression?.probabilities.length).toBe(7);
+    expect(e.verificationVector).toBeUndefined();
+    expect(i.verificationVector?.length).toBe(128);
+    expect(i.expression).toBeUndefined();
+    await heads.dispose();
+  });
+});
