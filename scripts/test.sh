@@ -13,7 +13,7 @@ else
 fi
 
 echo "test: protobuf drift check"
-pnpm --filter @semface/protocol run generate:check
+pnpm proto:check
 
 echo "test: lint"
 pnpm lint
