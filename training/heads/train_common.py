@@ -56,7 +56,7 @@ def train(
             loss = loss_fn(model.logits(x) if hasattr(model, "logits") else model(x), y)
             loss.backward()
             opt.step()
-            total += float(loss) * len(y)
+            total += loss.item() * len(y)
             count += len(y)
         sched.step()
         model.eval()

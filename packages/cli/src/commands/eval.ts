@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CoderName } from '@semface/codec-core';
@@ -6,6 +7,7 @@ import {
   EXPRESSION_SIZES,
   type EvalProgress,
   type EvaluationOptions,
+  type EvaluationReport,
   type ImageCodecName,
   VERIFICATION_SIZES,
   computeTeacherEmbeddings,
@@ -43,6 +45,7 @@ Options:
   --budgets LIST           image baseline budgets in bits (default: the semface rates of the task profile)
   --size-candidates N      image sizes tried per budget (default 2)
   --calibration N          images used for each quality search (default 48)
+  --merge LIST             add the points of earlier results.json files (e.g. slow image baselines)
   -o, --out DIR            output folder (default docs/eval; with --teacher: the .npy path)
   -q, --quiet              no progress output`;
 
@@ -90,6 +93,7 @@ export const evalCommand: Command = {
         'size-candidates': { type: 'string' },
         calibration: { type: 'string' },
         teacher: { type: 'boolean', default: false },
+        merge: { type: 'string' },
         out: { type: 'string', short: 'o' },
         quiet: { type: 'boolean', short: 'q', default: false },
       },
@@ -175,8 +179,16 @@ export const evalCommand: Command = {
         : {}),
     };
     try {
-      const report = await runEvaluation(options);
+      let report = await runEvaluation(options);
       bar?.finish();
+      for (const file of listOption(values.merge) ?? []) {
+        const earlier = JSON.parse(await readFile(resolve(file), 'utf8')) as EvaluationReport;
+        report = {
+          ...report,
+          points: [...report.points, ...earlier.points],
+          notes: [...report.notes, ...earlier.notes.map((n) => `(merged from ${file}) ${n}`)],
+        };
+      }
       const outDir = resolve(values.out ?? join(repoRoot, 'docs', 'eval'));
       const files = await writeReport({ ...report, options: { ...report.options, command } }, outDir);
       for (const n of report.notes) process.stderr.write(`note: ${n}\n`);
