@@ -57,4 +57,3 @@ export {
   CodecUnavailableError,
 } from './errors.js';
 export * from './heads/index.js';
-export * from './heads/index.js';

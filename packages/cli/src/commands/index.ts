@@ -3,7 +3,6 @@ import { decodeCommand } from './decode.js';
 import { demoCommand } from './demo.js';
 import { encodeCommand } from './encode.js';
 import { evalCommand } from './eval.js';
-import { evalCommand } from './eval.js';
 import { extractCommand } from './extract.js';
 import { inspectCommand } from './inspect.js';
 import { serveCommand } from './serve.js';
@@ -15,7 +14,6 @@ export const commands: readonly Command[] = [
   decodeCommand,
   demoCommand,
   extractCommand,
-  evalCommand,
   evalCommand,
   inspectCommand,
   serveCommand,
