@@ -31,3 +31,33 @@ export {
   type EncodeOptions,
   SemfaceCodec,
 } from './codec/semface-codec.js';
+export {
+  TEMPORAL_PACKET_KINDS,
+  TEMPORAL_SEQUENCE_MODULO,
+  TEMPORAL_VERSION,
+  type TemporalPacketKind,
+  TemporalPacketType,
+} from './temporal/constants.js';
+export { type IdentityLayer, decodeIdentityLayer, encodeIdentityLayer } from './temporal/identity-layer.js';
+export {
+  type DecodedTemporalLatents,
+  type DeltaOptions,
+  TemporalLatentDecoder,
+  TemporalLatentEncoder,
+  type TemporalLatentFrame,
+} from './temporal/latent-temporal-stream.js';
+export { RateController, type RateControlSettings } from './temporal/rate-controller.js';
+export { ResidualDecoder, ResidualEncoder } from './temporal/residual-coder.js';
+export {
+  type TemporalKeyHeader,
+  type TemporalPacket,
+  parseTemporalPacket,
+  writeTemporalPacket,
+} from './temporal/temporal-packet.js';
+export {
+  type TemporalDecodedFrame,
+  type TemporalEncodedFrame,
+  TemporalStreamDecoder,
+  TemporalStreamEncoder,
+  type TemporalStreamOptions,
+} from './temporal/temporal-stream.js';

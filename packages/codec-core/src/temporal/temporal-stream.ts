@@ -1,0 +1,328 @@
+import type { SemfaceCodec } from '../codec/semface-codec.js';
+import { DESCRIPTOR_LENGTH, DescriptorField, Profile } from '../descriptor/layout.js';
+import { InvalidDescriptorError } from '../errors.js';
+import type { ModelManifestEntry } from '../models/manifest.js';
+import { LIGHTING_STEP_UNIT, type TemporalPacketKind } from './constants.js';
+import { type IdentityLayer, LIGHTING_LENGTH } from './identity-layer.js';
+import {
+  type DecodedTemporalLatents,
+  TemporalLatentDecoder,
+  TemporalLatentEncoder,
+  type TemporalLatentFrame,
+} from './latent-temporal-stream.js';
+import { RateController } from './rate-controller.js';
+import type { TemporalKeyHeader } from './temporal-packet.js';
+
+/** Options of {@link TemporalStreamEncoder}. */
+export interface TemporalStreamOptions {
+  /** Frames per second the descriptors arrive at (sets key-frame spacing and the per-frame budget). Default 25. Unit: frame/s. */
+  readonly frameRate?: number;
+  /** Seconds between periodic key frames; 0 = only the first and requested ones. Default 2. Unit: s. */
+  readonly keyFrameIntervalSeconds?: number;
+  /** Rate control target; 0 = off (fixed `rateIndex`, dead zone `deadZone`). Default 2000. Unit: bit/s. */
+  readonly targetBitrate?: number;
+  /** Per-frame layer (expression-profile model) rate index of the first key frame; with rate control off, of all. Default: the highest available. */
+  readonly rateIndex?: number;
+  /** Identity-profile model rate index for the identity layer. Default: the lowest available. */
+  readonly identityRateIndex?: number;
+  /** Dead zone while within budget: residuals with |r| <= this are not sent. Default 1. Unit: latent steps. */
+  readonly deadZone?: number;
+  /** Largest dead zone rate control may use. Default 4. Unit: latent steps. */
+  readonly maxDeadZone?: number;
+  /** Identity layer is re-sent when the mean |difference| of the shape + texture values to the last sent ones exceeds this. Default 0.5. Unit: descriptor units. */
+  readonly identityThreshold?: number;
+  /** ... or when the mean |difference| of the lighting values exceeds this. Default 0.1. Unit: descriptor units. */
+  readonly lightingThreshold?: number;
+  /** Lighting quantiser step. Default 0.02. Unit: descriptor units (multiple of 1e-4). */
+  readonly lightingStep?: number;
+}
+
+const DEFAULT_TEMPORAL_OPTIONS = Object.freeze({
+  frameRate: 25,
+  keyFrameIntervalSeconds: 2,
+  targetBitrate: 2000,
+  deadZone: 1,
+  maxDeadZone: 4,
+  identityThreshold: 0.5,
+  lightingThreshold: 0.1,
+  lightingStep: 0.02,
+});
+
+/** One encoded frame of a temporal stream. */
+export interface TemporalEncodedFrame {
+  readonly kind: TemporalPacketKind;
+  /** The packet to send (one transport message). */
+  readonly packet: Uint8Array;
+  /** Rate index of the per-frame layer's model. */
+  readonly rateIndex: number;
+  /** Dead zone this frame was coded with (latent steps). */
+  readonly deadZone: number;
+  /** Integer state the decoder holds after this packet (for {@link TemporalStreamEncoder.reconstruct}). */
+  readonly latents: TemporalLatentFrame;
+}
+
+/** One decoded frame of a temporal stream. */
+export interface TemporalDecodedFrame {
+  readonly kind: TemporalPacketKind;
+  readonly sequence: number;
+  /** Id of the per-frame layer's model. */
+  readonly motionModelId: string;
+  /** 257-D descriptor: identity layer + per-frame layer (all fields). */
+  readonly descriptor: Float32Array;
+}
+
+const MOTION_FIELDS = Profile.expression;
+const IDENTITY_FIELDS = Profile.identity;
+
+function meanAbsDiff(
+  a: Float32Array,
+  b: Float32Array,
+  fields: readonly (keyof typeof DescriptorField)[],
+): number {
+  let sum = 0;
+  let n = 0;
+  for (const name of fields) {
+    const f = DescriptorField[name];
+    for (let i = f.start; i < f.end; i++) {
+      sum += Math.abs(a[i]! - b[i]!);
+      n++;
+    }
+  }
+  return sum / n;
+}
+
+function rateIndices(codec: SemfaceCodec, profile: 'expression' | 'identity'): number[] {
+  return [...new Set(codec.store.models.filter((m) => m.profile === profile).map((m) => m.rateIndex))].sort(
+    (a, b) => a - b,
+  );
+}
+
+function resolveOptions(codec: SemfaceCodec, options: TemporalStreamOptions) {
+  const motionRates = rateIndices(codec, 'expression');
+  const identityRates = rateIndices(codec, 'identity');
+  if (motionRates.length === 0 || identityRates.length === 0) {
+    throw new RangeError('a temporal stream needs expression- and identity-profile models');
+  }
+  const o = {
+    ...DEFAULT_TEMPORAL_OPTIONS,
+    rateIndex: motionRates[motionRates.length - 1]!,
+    identityRateIndex: identityRates[0]!,
+    ...options,
+  };
+  for (const [k, v] of Object.entries(o)) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`${k} must be a finite number`);
+  }
+  if (o.frameRate <= 0 || o.frameRate > 1000) throw new RangeError('frameRate must be in (0, 1000]');
+  if (o.keyFrameIntervalSeconds < 0) throw new RangeError('keyFrameIntervalSeconds must be >= 0');
+  if (o.targetBitrate < 0) throw new RangeError('targetBitrate must be >= 0');
+  if (!motionRates.includes(o.rateIndex))
+    throw new RangeError(`no expression model with rate index ${o.rateIndex}`);
+  if (!identityRates.includes(o.identityRateIndex)) {
+    throw new RangeError(`no identity model with rate index ${o.identityRateIndex}`);
+  }
+  for (const k of ['deadZone', 'maxDeadZone'] as const) {
+    if (!Number.isInteger(o[k])) throw new TypeError(`${k} must be an integer`);
+    if (o[k] < 0 || o[k] > 1000) throw new RangeError(`${k} must be in 0..1000`);
+  }
+  if (o.maxDeadZone < o.deadZone) throw new RangeError('maxDeadZone must be >= deadZone');
+  if (o.identityThreshold < 0 || o.lightingThreshold < 0) throw new RangeError('thresholds must be >= 0');
+  const stepUnits = Math.round(o.lightingStep / LIGHTING_STEP_UNIT);
+  if (stepUnits < 1 || stepUnits > 0xffff) throw new RangeError('lightingStep must be in [1e-4, 6.5535]');
+  return { ...o, motionRates, stepUnits };
+}
+
+function checkDescriptor(d: Float32Array): void {
+  if (!(d instanceof Float32Array) || d.length !== DESCRIPTOR_LENGTH) {
+    throw new InvalidDescriptorError(`descriptor must be a Float32Array of length ${DESCRIPTOR_LENGTH}`);
+  }
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i]!)) throw new InvalidDescriptorError(`descriptor value ${i} is not finite`);
+  }
+}
+
+/**
+ * Turns the integer state of a temporal stream into descriptors; shared by the decoder and the encoder's
+ * reconstruction so both run the same arithmetic. Synthesis runs only for layers that changed.
+ */
+class TemporalSynthesiser {
+  private identityKey: IdentityLayer | undefined;
+  private identityModel = '';
+  private identityPart = new Float32Array(DESCRIPTOR_LENGTH);
+  private motionKey: Int32Array | undefined;
+  private motionModel = '';
+  private motionPart = new Float32Array(DESCRIPTOR_LENGTH);
+
+  constructor(private readonly codec: SemfaceCodec) {}
+
+  async descriptor(
+    header: TemporalKeyHeader,
+    motion: Int32Array,
+    identity: IdentityLayer,
+  ): Promise<Float32Array> {
+    const store = this.codec.store;
+    if (this.identityKey !== identity || this.identityModel !== header.identityModelId) {
+      const [x] = await this.codec.synthesise([identity.latents], store.byId(header.identityModelId));
+      const part = Float32Array.from(x!);
+      const light = DescriptorField.lighting;
+      const step = header.lightingStep * LIGHTING_STEP_UNIT;
+      for (let i = 0; i < LIGHTING_LENGTH; i++) part[light.start + i] = identity.lighting[i]! * step;
+      this.identityPart = part;
+      this.identityKey = identity;
+      this.identityModel = header.identityModelId;
+    }
+    if (this.motionKey !== motion || this.motionModel !== header.motionModelId) {
+      const [x] = await this.codec.synthesise([motion], store.byId(header.motionModelId));
+      this.motionPart = Float32Array.from(x!);
+      this.motionKey = motion;
+      this.motionModel = header.motionModelId;
+    }
+    const out = new Float32Array(DESCRIPTOR_LENGTH);
+    for (const name of [...IDENTITY_FIELDS, 'lighting'] as const) {
+      const f = DescriptorField[name];
+      out.set(this.identityPart.subarray(f.start, f.end), f.start);
+    }
+    for (const name of MOTION_FIELDS) {
+      const f = DescriptorField[name];
+      out.set(this.motionPart.subarray(f.start, f.end), f.start);
+    }
+    return out;
+  }
+}
+
+/**
+ * Layered temporal stream encoder. The identity layer (shape, texture: identity-profile model; lighting:
+ * uniform quantiser) is sent on key frames and when it changes beyond a threshold; the per-frame layer
+ * (expression, rotation, translation: expression-profile model) is coded as the residual of its integer
+ * latents against the previous decoded frame, with a rate-controlled dead zone. Key frames come first,
+ * every `keyFrameIntervalSeconds` and on {@link requestKeyFrame}. Calls must not overlap (await each).
+ */
+export class TemporalStreamEncoder {
+  private readonly o: ReturnType<typeof resolveOptions>;
+  private readonly latent: TemporalLatentEncoder;
+  private readonly rate: RateController;
+  private readonly keyInterval: number;
+  private readonly synth: TemporalSynthesiser;
+  private forceKey = true;
+  private sinceKey = 0;
+  private motionModel: ModelManifestEntry | undefined;
+  private identityModel: ModelManifestEntry;
+  private lastIdentityInput: Float32Array | undefined;
+
+  constructor(
+    private readonly codec: SemfaceCodec,
+    options: TemporalStreamOptions = {},
+  ) {
+    this.o = resolveOptions(codec, options);
+    this.latent = new TemporalLatentEncoder((id) => codec.store.cdf(id));
+    this.keyInterval = Math.round(this.o.keyFrameIntervalSeconds * this.o.frameRate);
+    this.rate = new RateController({
+      targetBitrate: this.o.targetBitrate,
+      frameRate: this.o.frameRate,
+      rateIndices: this.o.motionRates,
+      initialRateIndex: this.o.rateIndex,
+      baseDeadZone: this.o.deadZone,
+      maxDeadZone: this.o.maxDeadZone,
+    });
+    this.identityModel = codec.store.find('identity', this.o.identityRateIndex);
+    this.synth = new TemporalSynthesiser(codec);
+  }
+
+  /** Makes the next frame a key frame (a receiver joined or lost a packet). */
+  requestKeyFrame(): void {
+    this.forceKey = true;
+  }
+
+  private async identityLayer(descriptor: Float32Array): Promise<IdentityLayer> {
+    const [latents] = await this.codec.analyse([descriptor], this.identityModel);
+    const lighting = new Int32Array(LIGHTING_LENGTH);
+    const f = DescriptorField.lighting;
+    const step = this.o.stepUnits * LIGHTING_STEP_UNIT;
+    for (let i = 0; i < LIGHTING_LENGTH; i++) lighting[i] = Math.round(descriptor[f.start + i]! / step);
+    this.lastIdentityInput = Float32Array.from(descriptor);
+    return { latents: Int32Array.from(latents!), lighting };
+  }
+
+  private identityChanged(descriptor: Float32Array): boolean {
+    const last = this.lastIdentityInput;
+    if (!last) return true;
+    return (
+      meanAbsDiff(descriptor, last, IDENTITY_FIELDS) > this.o.identityThreshold ||
+      meanAbsDiff(descriptor, last, ['lighting']) > this.o.lightingThreshold
+    );
+  }
+
+  /** Encodes one 257-D descriptor into one packet. */
+  async encodeFrame(descriptor: Float32Array): Promise<TemporalEncodedFrame> {
+    checkDescriptor(descriptor);
+    const key =
+      this.forceKey || !this.latent.started || (this.keyInterval > 0 && this.sinceKey >= this.keyInterval);
+    let frame: TemporalLatentFrame;
+    let deadZone = 0;
+    if (key) {
+      const rateIndex = this.rate.keyFrameRateIndex();
+      this.motionModel = this.codec.store.find('expression', rateIndex);
+      const [motion] = await this.codec.analyse([descriptor], this.motionModel);
+      const identity = await this.identityLayer(descriptor);
+      const header: TemporalKeyHeader = {
+        motionModelId: this.motionModel.id,
+        identityModelId: this.identityModel.id,
+        lightingStep: this.o.stepUnits,
+      };
+      frame = this.latent.encodeKey(header, identity, motion!);
+      this.forceKey = false;
+      this.sinceKey = 1;
+    } else {
+      const [motion] = await this.codec.analyse([descriptor], this.motionModel!);
+      const identity = this.identityChanged(descriptor) ? await this.identityLayer(descriptor) : undefined;
+      deadZone = this.rate.deadZone();
+      frame = this.latent.encodeDelta(motion!, { deadZone, identity });
+      this.sinceKey++;
+    }
+    this.rate.record(frame.packet.length * 8);
+    return {
+      kind: frame.kind,
+      packet: frame.packet,
+      rateIndex: this.motionModel!.rateIndex,
+      deadZone,
+      latents: frame,
+    };
+  }
+
+  /** The descriptor a decoder outputs for `frame` (same synthesis path as {@link TemporalStreamDecoder}). */
+  reconstruct(frame: TemporalEncodedFrame): Promise<Float32Array> {
+    const l = frame.latents;
+    return this.synth.descriptor(l.header, l.motion, l.identity);
+  }
+}
+
+/**
+ * Decoder of a temporal stream. A lost or dropped packet (sequence gap, {@link reportLoss}) or a decoding
+ * error makes it refuse every packet but a key frame ({@link needsKeyFrame}, StreamOrderError): it never
+ * outputs a drifted frame. Calls must not overlap (await each).
+ */
+export class TemporalStreamDecoder {
+  private readonly latent: TemporalLatentDecoder;
+  private readonly synth: TemporalSynthesiser;
+
+  constructor(codec: SemfaceCodec) {
+    this.latent = new TemporalLatentDecoder((id) => codec.store.cdf(id));
+    this.synth = new TemporalSynthesiser(codec);
+  }
+
+  /** True when only a key frame can be decoded next. */
+  get needsKeyFrame(): boolean {
+    return this.latent.needsKeyFrame;
+  }
+
+  /** The transport saw a gap: refuse packets until the next key frame. */
+  reportLoss(): void {
+    this.latent.reportLoss();
+  }
+
+  /** Decodes one packet into a 257-D descriptor. */
+  async decodeFrame(packet: Uint8Array): Promise<TemporalDecodedFrame> {
+    const f: DecodedTemporalLatents = this.latent.decode(packet);
+    const descriptor = await this.synth.descriptor(f.header, f.motion, f.identity);
+    return { kind: f.kind, sequence: f.sequence, motionModelId: f.header.motionModelId, descriptor };
+  }
+}
