@@ -5,9 +5,10 @@ Usage (from the repository root):
       --cache artifacts/cache/lfw --cache artifacts/cache/videos \
       --out packages/extractor/models/face-model
 
-Method: generalised Procrustes alignment of all training meshes; expression basis = PCA of
-within-group deviations (LFW person / video clip); identity basis = PCA of group means with the
-expression subspace projected out; both orthogonal to infinitesimal similarity motions. Texture:
+Method: generalised Procrustes alignment of all training meshes; identity basis = the most
+person-discriminative directions (Fisher: between-group over regularised within-group scatter,
+groups = LFW person / video clip), orthonormalised; expression basis = PCA of within-group
+deviations outside the identity subspace; both orthogonal to infinitesimal similarity motions. Texture:
 per-image SH lighting with the current mean albedo, divided out (delighting), then PCA of the delit
 albedo (LFW only). Bases are stored multiplied by each component's standard deviation.
 
@@ -25,6 +26,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import scipy.linalg
 
 from .geometry import (
     CHIN,
@@ -164,11 +166,12 @@ def train(args: argparse.Namespace) -> None:
         person_cap=args.person_cap,
         video_cap=args.video_cap,
         texture_limit=args.texture_limit,
+        fisher_reg=args.fisher_reg,
     )
     metrics = evaluate(meshes, meta, np.flatnonzero(held_mask), arrays, stats["shapeNoiseVariance"])
     metrics.update(stats["metrics"])
     training = {
-        "method": "GPA + within-group PCA (expression) + between-group PCA (identity) + delit albedo PCA (texture)",
+        "method": "GPA + Fisher identity directions + within-group PCA (expression) + delit albedo PCA (texture)",
         "data": {
             "caches": [str(c) for c in caches],
             **stats["data"],
@@ -205,6 +208,7 @@ def fit_model(
     person_cap: int = 20,
     video_cap: int = 80,
     texture_limit: int = 6000,
+    fisher_reg: float = 1e-2,
     seed: int = 0,
 ) -> tuple[dict, dict]:
     """Learns the model from the training rows `tr`; returns (model arrays, statistics)."""
@@ -237,13 +241,24 @@ def fit_model(
         # Deviations from a sample mean shrink by (n-1)/n in variance; undo that.
         within.append((x[sub] - gm) * np.sqrt(len(idx) / (len(idx) - 1)))
     within = np.concatenate(within)
-    e_dirs, e_std, e_frac = pca(within, expression)
-    log(f"expression: {len(within)} within-group deviations, {expression} comps explain {e_frac:.3f}")
-
     means = np.stack([x[idx].mean(0) for idx in groups.values()])
-    means_perp = means - (means @ e_dirs.T) @ e_dirs
-    i_dirs, i_std, i_frac = pca(means_perp, identity)
-    log(f"identity: {len(means)} group means, {identity} comps explain {i_frac:.3f}")
+    means -= means.mean(0)
+    # Identity: the most person-discriminative directions (Fisher: maximise between-person over
+    # within-person variance, within-scatter regularised), orthonormalised in rank order.
+    sw = within.T @ within / len(within)
+    sb = means.T @ means / len(means)
+    reg = fisher_reg * np.trace(sw) / len(sw)
+    _, u = scipy.linalg.eigh(sb, sw + reg * np.eye(len(sw)))
+    i_dirs = np.linalg.qr(u[:, ::-1][:, :identity])[0].T
+    i_std = np.sqrt(((means @ i_dirs.T) ** 2).mean(0))
+    i_frac = float((i_std**2).sum() / np.trace(sb))
+    fisher = float(((means @ i_dirs.T) ** 2).mean(0).sum() / ((within @ i_dirs.T) ** 2).mean(0).sum())
+    log(f"identity: {len(means)} group means, {identity} comps hold {i_frac:.3f} of between variance, "
+        f"between/within {fisher:.2f}")
+    # Expression: within-person variation left outside the identity subspace.
+    within_perp = within - (within @ i_dirs.T) @ i_dirs
+    e_dirs, e_std, e_frac = pca(within_perp, expression)
+    log(f"expression: {len(within)} within-group deviations, {expression} comps explain {e_frac:.4f}")
 
     basis = np.concatenate([i_dirs, e_dirs])
     coef, *_ = np.linalg.lstsq(basis.T, x.T, rcond=None)
@@ -289,7 +304,8 @@ def fit_model(
         },
         "metrics": {
             "expressionVarianceExplained": round(e_frac, 4),
-            "identityVarianceExplained": round(i_frac, 4),
+            "identityBetweenVarianceExplained": round(i_frac, 4),
+            "identityBetweenOverWithinTrain": round(fisher, 3),
             "textureVarianceExplained": round(t_frac, 4),
             "shapeResidualVarianceTrain": shape_noise,
             "shapeTotalVarianceTrain": total_var,
@@ -356,6 +372,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--texture", type=int, default=80)
     p.add_argument("--person-cap", type=int, default=20, help="max deviations per LFW person for expression PCA")
     p.add_argument("--video-cap", type=int, default=80, help="max deviations per video clip for expression PCA")
+    p.add_argument("--fisher-reg", type=float, default=1e-2, help="within-scatter ridge, x mean eigenvalue")
     p.add_argument("--texture-limit", type=int, default=6000, help="max images for texture PCA (memory)")
     train(p.parse_args(argv))
 

@@ -1,7 +1,8 @@
 /**
  * Fits every row of a mesh cache with the face model (development tool):
  *
- *   node packages/extractor/dist/cache/evaluate-face-model.js <cacheDir> <outDir> [--model <dir>]
+ *   node packages/extractor/dist/cache/evaluate-face-model.js <cacheDir> <outDir> [--model <dir>] [--no-mirror]
+ *     [--shape-iterations N] [--appearance-iterations N] [--texture-steps N]
  *
  * Writes `<outDir>/descriptors.npy` (N x 257), `<outDir>/mirrored.npy` (N x 257: the fit of the
  * horizontally mirrored mesh), `<outDir>/fit.npy` (N x 2: fit error in % IOD, fit time in ms) and
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DESCRIPTOR_LENGTH } from '@semface/codec-core';
 import { DEFAULT_FACE_MODEL_DIR } from '../fit/face-model.js';
-import { FaceFitter } from '../fit/face-fitter.js';
+import { DEFAULT_FACE_FITTER_OPTIONS, FaceFitter } from '../fit/face-fitter.js';
 import { readNpy, writeNpy } from '../output/npy.js';
 import { MESH_VERTEX_COUNT } from '../types.js';
 import type { MeshCacheRow } from './mesh-cache.js';
@@ -20,7 +21,13 @@ import type { MeshCacheRow } from './mesh-cache.js';
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { model: { type: 'string', default: DEFAULT_FACE_MODEL_DIR } },
+    options: {
+      model: { type: 'string', default: DEFAULT_FACE_MODEL_DIR },
+      'shape-iterations': { type: 'string' },
+      'appearance-iterations': { type: 'string' },
+      'texture-steps': { type: 'string' },
+      'no-mirror': { type: 'boolean', default: false },
+    },
   });
   const [cacheDir, outDir] = positionals;
   if (!cacheDir || !outDir) {
@@ -28,7 +35,13 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const fitter = await FaceFitter.load(values.model);
+  const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
+  const fitter = await FaceFitter.load(values.model, {
+    shapeIterations: num(values['shape-iterations']) ?? DEFAULT_FACE_FITTER_OPTIONS.shapeIterations,
+    appearanceIterations:
+      num(values['appearance-iterations']) ?? DEFAULT_FACE_FITTER_OPTIONS.appearanceIterations,
+    textureSolverSteps: num(values['texture-steps']) ?? DEFAULT_FACE_FITTER_OPTIONS.textureSolverSteps,
+  });
   const meshes = await readNpy(join(cacheDir, 'meshes.npy'));
   const colors = await readNpy(join(cacheDir, 'colors.npy'));
   const meta = (await readFile(join(cacheDir, 'meta.jsonl'), 'utf8'))
@@ -60,6 +73,7 @@ async function main(): Promise<void> {
     fit[i * 2 + 1] = performance.now() - t0;
     fit[i * 2] = r.fitErrorPercent;
     descriptors.set(r.descriptor, i * DESCRIPTOR_LENGTH);
+    if (values['no-mirror']) continue;
     // What the detector would report on the mirrored image: vertex i sits where its partner was.
     for (let v = 0; v < MESH_VERTEX_COUNT; v++) {
       const j = fitter.mirror[v] as number;

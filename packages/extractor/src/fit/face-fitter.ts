@@ -13,25 +13,29 @@ import { SH_BANDS, SH_DC, shBasis } from './spherical-harmonics.js';
 
 /** Options of {@link FaceFitter}. */
 export interface FaceFitterOptions {
-  /** Alternations of pose (Procrustes) and shape (identity + expression) solves. Default 3; 1-20. */
+  /** Alternations of pose (Procrustes) and shape (identity + expression) solves. Default 2; 1-20. */
   readonly shapeIterations?: number;
-  /** Alternations of SH lighting and albedo solves. Default 3; 0-20 (0 = lighting only, mean albedo). */
+  /** Alternations of SH lighting and albedo solves. Default 2; 0-20 (0 = lighting only, mean albedo). */
   readonly appearanceIterations?: number;
   /**
    * Minimum camera-facing weight (-n_z of the posed normal, in [0, 1]) for a vertex colour to
    * count as observed. Default 0.2.
    */
   readonly visibilityThreshold?: number;
-  /** Conjugate-gradient steps of the visibility-weighted albedo solve per appearance iteration. Default 2; 0-50. */
+  /**
+   * Conjugate-gradient steps of the visibility-weighted albedo solve per appearance iteration.
+   * Default 0: on real faces the imputed pseudo-inverse solve already gives the same verification
+   * accuracy (docs/face-model.md); raise it when exact albedo recovery matters. 0-50.
+   */
   readonly textureSolverSteps?: number;
 }
 
 /** Defaults of {@link FaceFitterOptions}. */
 export const DEFAULT_FACE_FITTER_OPTIONS = Object.freeze({
-  shapeIterations: 3,
-  appearanceIterations: 3,
+  shapeIterations: 2,
+  appearanceIterations: 2,
   visibilityThreshold: 0.2,
-  textureSolverSteps: 2,
+  textureSolverSteps: 0,
 } satisfies Required<FaceFitterOptions>);
 
 /** Output size used to pose a descriptor when none is given (pixels). */
@@ -79,7 +83,9 @@ export class FaceFitter {
   readonly options: Readonly<Required<FaceFitterOptions>>;
   /** Left/right partner of each vertex (from the mean shape). */
   readonly mirror: Uint16Array;
-  private readonly shapeBasis: Float32Array;
+  private readonly shapeBasis: Float64Array;
+  /** Texture basis widened to float64 once: the hot loops read it many times per fit. */
+  private readonly textureBasis: Float64Array;
   private readonly shapePinv: Float64Array;
   private readonly texturePinv: Float64Array;
   private readonly kShape: number;
@@ -123,7 +129,8 @@ export class FaceFitter {
     const v = model.vertexCount;
     const d = v * 3;
     this.kShape = model.identityCount + model.expressionCount;
-    this.shapeBasis = new Float32Array(this.kShape * d);
+    this.shapeBasis = new Float64Array(this.kShape * d);
+    this.textureBasis = Float64Array.from(model.textureBasis);
     this.shapeBasis.set(model.identityBasis, 0);
     this.shapeBasis.set(model.expressionBasis, model.identityBasis.length);
     this.shapePinv = ridgePseudoInverse(this.shapeBasis, this.kShape, d, model.prior.shapeNoiseVariance);
@@ -349,9 +356,9 @@ export class FaceFitter {
         // good start for the weighted solve.
         matVec(this.texturePinv, model.textureCount, d, target, this.texCoef);
       }
-      this.refineTexture(target);
+      if (this.options.textureSolverSteps > 0) this.refineTexture(target);
       for (let i = 0; i < d; i++) albedo[i] = model.meanAlbedo[i] as number;
-      addCombination(model.textureBasis, model.textureCount, d, this.texCoef, 0, albedo);
+      addCombination(this.textureBasis, model.textureCount, d, this.texCoef, 0, albedo);
     }
     this.solveLighting(colors);
   }
@@ -364,7 +371,7 @@ export class FaceFitter {
     const model = this.model;
     const k = model.textureCount;
     const d = model.vertexCount * 3;
-    const basis = model.textureBasis;
+    const basis = this.textureBasis;
     const lambda = model.prior.textureNoiseVariance;
     const beta = this.texCoef;
     const w = this.weight;

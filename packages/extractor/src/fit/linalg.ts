@@ -75,11 +75,23 @@ export function matVec(
   v: Float64Array,
   out: Float64Array,
 ): void {
+  // Four partial sums let the engine overlap the multiply-adds.
+  const tail = cols - (cols % 4);
   for (let i = 0; i < rows; i++) {
-    let s = 0;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
     const o = i * cols;
-    for (let j = 0; j < cols; j++) s += (m[o + j] as number) * (v[j] as number);
-    out[i] = s;
+    let j = 0;
+    for (; j < tail; j += 4) {
+      s0 += (m[o + j] as number) * (v[j] as number);
+      s1 += (m[o + j + 1] as number) * (v[j + 1] as number);
+      s2 += (m[o + j + 2] as number) * (v[j + 2] as number);
+      s3 += (m[o + j + 3] as number) * (v[j + 3] as number);
+    }
+    for (; j < cols; j++) s0 += (m[o + j] as number) * (v[j] as number);
+    out[i] = s0 + s1 + s2 + s3;
   }
 }
 
