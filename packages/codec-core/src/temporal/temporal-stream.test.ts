@@ -32,6 +32,7 @@ describe('temporal descriptor stream (fixture models)', () => {
       keyFrameIntervalSeconds: 2,
       deadZone: 0,
       targetBitrate: 0,
+      identitySmoothing: 1,
     });
     const dec = new TemporalStreamDecoder(codec);
     const input = sequence(45);
@@ -79,6 +80,7 @@ describe('temporal descriptor stream (fixture models)', () => {
     expect(() => new TemporalStreamEncoder(codec, { deadZone: 1.5 })).toThrow(TypeError);
     expect(() => new TemporalStreamEncoder(codec, { rateIndex: 7 })).toThrow(RangeError);
     expect(() => new TemporalStreamEncoder(codec, { deadZone: 3, maxDeadZone: 2 })).toThrow(RangeError);
+    expect(() => new TemporalStreamEncoder(codec, { identitySmoothing: 0 })).toThrow(RangeError);
     await expect(new TemporalStreamEncoder(codec).encodeFrame(new Float32Array(3))).rejects.toThrow(
       InvalidDescriptorError,
     );

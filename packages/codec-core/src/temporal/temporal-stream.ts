@@ -29,9 +29,19 @@ export interface TemporalStreamOptions {
   readonly deadZone?: number;
   /** Largest dead zone rate control may use. Default 4. Unit: latent steps. */
   readonly maxDeadZone?: number;
-  /** Identity layer is re-sent when the mean |difference| of the shape + texture values to the last sent ones exceeds this. Default 0.5. Unit: descriptor units. */
+  /**
+   * Weight of the current frame in the running average of the identity layer's inputs (shape, texture,
+   * lighting): per-frame fits of one face jitter, the average is what is sent. 1 = no averaging.
+   * Default 0.1. Unit: fraction in (0, 1].
+   */
+  readonly identitySmoothing?: number;
+  /**
+   * The identity layer is re-sent when the mean |difference| of the averaged shape + texture values to
+   * the last sent ones exceeds this (within one face they wander by about 0.5; two faces differ by about
+   * 1.1). Default 0.7. Unit: descriptor units.
+   */
   readonly identityThreshold?: number;
-  /** ... or when the mean |difference| of the lighting values exceeds this. Default 0.1. Unit: descriptor units. */
+  /** ... or when the mean |difference| of the averaged lighting values exceeds this. Default 0.1. Unit: descriptor units. */
   readonly lightingThreshold?: number;
   /** Lighting quantiser step. Default 0.02. Unit: descriptor units (multiple of 1e-4). */
   readonly lightingStep?: number;
@@ -43,7 +53,8 @@ const DEFAULT_TEMPORAL_OPTIONS = Object.freeze({
   targetBitrate: 2000,
   deadZone: 1,
   maxDeadZone: 4,
-  identityThreshold: 0.5,
+  identitySmoothing: 0.1,
+  identityThreshold: 0.7,
   lightingThreshold: 0.1,
   lightingStep: 0.02,
 });
@@ -126,6 +137,7 @@ function resolveOptions(codec: SemfaceCodec, options: TemporalStreamOptions) {
   }
   if (o.maxDeadZone < o.deadZone) throw new RangeError('maxDeadZone must be >= deadZone');
   if (o.identityThreshold < 0 || o.lightingThreshold < 0) throw new RangeError('thresholds must be >= 0');
+  if (o.identitySmoothing <= 0 || o.identitySmoothing > 1) throw new RangeError('identitySmoothing must be in (0, 1]');
   const stepUnits = Math.round(o.lightingStep / LIGHTING_STEP_UNIT);
   if (stepUnits < 1 || stepUnits > 0xffff) throw new RangeError('lightingStep must be in [1e-4, 6.5535]');
   return { ...o, motionRates, stepUnits };
@@ -207,6 +219,7 @@ export class TemporalStreamEncoder {
   private motionModel: ModelManifestEntry | undefined;
   private identityModel: ModelManifestEntry;
   private lastIdentityInput: Float32Array | undefined;
+  private identityAverage: Float32Array | undefined;
 
   constructor(
     private readonly codec: SemfaceCodec,
@@ -242,12 +255,27 @@ export class TemporalStreamEncoder {
     return { latents: Int32Array.from(latents!), lighting };
   }
 
-  private identityChanged(descriptor: Float32Array): boolean {
+  /** Folds the identity fields of `descriptor` into the running average and returns the average. */
+  private averageIdentity(descriptor: Float32Array): Float32Array {
+    const avg = this.identityAverage;
+    if (!avg) {
+      this.identityAverage = Float32Array.from(descriptor);
+      return this.identityAverage;
+    }
+    const a = this.o.identitySmoothing;
+    for (const name of [...IDENTITY_FIELDS, 'lighting'] as const) {
+      const f = DescriptorField[name];
+      for (let i = f.start; i < f.end; i++) avg[i] = avg[i]! + a * (descriptor[i]! - avg[i]!);
+    }
+    return avg;
+  }
+
+  private identityChanged(average: Float32Array): boolean {
     const last = this.lastIdentityInput;
     if (!last) return true;
     return (
-      meanAbsDiff(descriptor, last, IDENTITY_FIELDS) > this.o.identityThreshold ||
-      meanAbsDiff(descriptor, last, ['lighting']) > this.o.lightingThreshold
+      meanAbsDiff(average, last, IDENTITY_FIELDS) > this.o.identityThreshold ||
+      meanAbsDiff(average, last, ['lighting']) > this.o.lightingThreshold
     );
   }
 
@@ -256,13 +284,14 @@ export class TemporalStreamEncoder {
     checkDescriptor(descriptor);
     const key =
       this.forceKey || !this.latent.started || (this.keyInterval > 0 && this.sinceKey >= this.keyInterval);
+    const average = this.averageIdentity(descriptor);
     let frame: TemporalLatentFrame;
     let deadZone = 0;
     if (key) {
       const rateIndex = this.rate.keyFrameRateIndex();
       this.motionModel = this.codec.store.find('expression', rateIndex);
       const [motion] = await this.codec.analyse([descriptor], this.motionModel);
-      const identity = await this.identityLayer(descriptor);
+      const identity = await this.identityLayer(average);
       const header: TemporalKeyHeader = {
         motionModelId: this.motionModel.id,
         identityModelId: this.identityModel.id,
@@ -273,7 +302,7 @@ export class TemporalStreamEncoder {
       this.sinceKey = 1;
     } else {
       const [motion] = await this.codec.analyse([descriptor], this.motionModel!);
-      const identity = this.identityChanged(descriptor) ? await this.identityLayer(descriptor) : undefined;
+      const identity = this.identityChanged(average) ? await this.identityLayer(average) : undefined;
       deadZone = this.rate.deadZone();
       frame = this.latent.encodeDelta(motion!, { deadZone, identity });
       this.sinceKey++;

@@ -1,0 +1,223 @@
+#!/usr/bin/env node
+/**
+ * Bit rate and expression/pose error of the layered temporal stream on the talking-head clips, against
+ * intra coding (every frame coded alone with the expression-profile model, `rans`).
+ *
+ *   node scripts/measure-stream-rate.mjs [--cache artifacts/cache/videos.npy] [--models DIR]
+ *       [--target 2000,1000] [--key-interval 2] [--out docs/streaming] [--plots]
+ *
+ * The cache is a descriptor .npy with its sidecar .json (`pnpm semface extract --dataset videos`).
+ * Writes <out>/results.json and, with --plots, one bits-per-frame PNG per clip (SVG rendered by sharp).
+ */
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  DESCRIPTOR_LENGTH,
+  DescriptorField,
+  SemfaceCodec,
+  TemporalStreamDecoder,
+  TemporalStreamEncoder,
+} from '@semface/codec-core';
+
+const { values } = parseArgs({
+  options: {
+    cache: { type: 'string', default: 'artifacts/cache/videos.npy' },
+    models: { type: 'string' },
+    target: { type: 'string', default: '2000,1000' },
+    'key-interval': { type: 'string', default: '2' },
+    out: { type: 'string', default: 'docs/streaming' },
+    plots: { type: 'boolean', default: false },
+  },
+});
+
+function readNpy(path) {
+  const buf = readFileSync(path);
+  const headerLen = buf.readUInt16LE(8);
+  const header = buf.subarray(10, 10 + headerLen).toString('latin1');
+  if (!header.includes("'<f4'") || header.includes("'fortran_order': True")) throw new Error(`${path}: need C-order <f4`);
+  const shape = header.match(/'shape': \((\d+), (\d+)\)/);
+  const rows = Number(shape[1]);
+  const cols = Number(shape[2]);
+  const data = new Float32Array(buf.buffer.slice(buf.byteOffset + 10 + headerLen, buf.byteOffset + 10 + headerLen + rows * cols * 4));
+  return { rows, cols, data };
+}
+
+/** Per clip: descriptors in frame order (first face only) and the clip's frame rate. */
+function loadClips(npyPath) {
+  const npy = readNpy(npyPath);
+  if (npy.cols !== DESCRIPTOR_LENGTH) throw new Error(`${npyPath}: ${npy.cols} columns, want ${DESCRIPTOR_LENGTH}`);
+  const side = JSON.parse(readFileSync(npyPath.replace(/\.npy$/, '.json'), 'utf8'));
+  const clips = new Map();
+  side.rows.forEach((r, i) => {
+    if (r.faceIndex !== 0 || r.frameIndex === null) return;
+    const c = clips.get(r.source) ?? { source: r.source, frames: [] };
+    c.frames.push({ index: r.frameIndex, ms: r.timestampMs, d: npy.data.subarray(i * DESCRIPTOR_LENGTH, (i + 1) * DESCRIPTOR_LENGTH) });
+    clips.set(r.source, c);
+  });
+  return [...clips.values()].map((c) => {
+    c.frames.sort((a, b) => a.index - b.index);
+    const last = c.frames[c.frames.length - 1];
+    const fps = last.ms > 0 ? Math.round((last.index * 1000) / last.ms) : 25;
+    const span = last.index - c.frames[0].index + 1;
+    return { name: basename(c.source).replace(/\.[^.]+$/, ''), fps, span, descriptors: c.frames.map((f) => f.d) };
+  });
+}
+
+const GROUPS = ['expression', 'rotation', 'translation', 'identity', 'texture', 'lighting'];
+
+function errorSums() {
+  return Object.fromEntries(GROUPS.map((g) => [g, 0]));
+}
+
+function addErrors(sums, ref, rec) {
+  for (const g of GROUPS) {
+    const f = DescriptorField[g];
+    let s = 0;
+    for (let i = f.start; i < f.end; i++) s += Math.abs(ref[i] - rec[i]);
+    sums[g] += s / (f.end - f.start);
+  }
+}
+
+function mean(sums, n) {
+  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / n]));
+}
+
+async function runTemporal(codec, clip, options) {
+  const enc = new TemporalStreamEncoder(codec, { ...options, frameRate: clip.fps });
+  const dec = new TemporalStreamDecoder(codec);
+  const bits = [];
+  const kinds = [];
+  const rates = [];
+  const err = errorSums();
+  for (const d of clip.descriptors) {
+    const f = await enc.encodeFrame(d);
+    const out = await dec.decodeFrame(f.packet);
+    bits.push(f.packet.length * 8);
+    kinds.push(f.kind);
+    rates.push(f.rateIndex);
+    addErrors(err, d, out.descriptor);
+  }
+  const total = bits.reduce((a, b) => a + b, 0);
+  const seconds = clip.span / clip.fps;
+  const count = (k) => kinds.filter((x) => x === k).length;
+  return {
+    bitrate: total / seconds,
+    bitsPerFrame: total / bits.length,
+    kinds: { key: count('key'), identity: count('identity'), delta: count('delta'), skip: count('skip') },
+    rateIndices: [...new Set(rates)],
+    mae: mean(err, clip.descriptors.length),
+    bits,
+    kindsPerFrame: kinds,
+    totalBits: total,
+    seconds,
+  };
+}
+
+/** Intra: each frame alone, expression-profile model at `rateIndex`, `rans`; payload bits + v1 delta framing (9 bytes). */
+async function runIntra(codec, clip, rateIndex) {
+  const bytes = await codec.encode(clip.descriptors, { profile: 'expression', rateIndex, coder: 'rans' });
+  const out = await codec.decode(bytes);
+  const payload = out.payloadBytes.reduce((a, b) => a + b, 0) * 8;
+  const err = errorSums();
+  clip.descriptors.forEach((d, i) => addErrors(err, d, out.descriptors[i]));
+  const seconds = clip.span / clip.fps;
+  return {
+    payloadBitrate: payload / seconds,
+    packetBitrate: (payload + clip.descriptors.length * 9 * 8) / seconds,
+    mae: mean(err, clip.descriptors.length),
+  };
+}
+
+const COLORS = { key: '#d62728', identity: '#ff7f0e', delta: '#1f77b4', skip: '#9aa0a6' };
+
+function plotSvg(clip, runs) {
+  const W = 960;
+  const H = 150 * runs.length + 40;
+  const left = 56;
+  const plotW = W - left - 20;
+  let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="DejaVu Sans, sans-serif" font-size="12"><rect width="100%" height="100%" fill="white"/>`;
+  svg += `<text x="${left}" y="18" font-size="14">${clip.name}: bits per frame at ${clip.fps} fps (red key, orange identity update, blue delta, grey skip)</text>`;
+  runs.forEach(({ label, r }, k) => {
+    const top = 32 + k * 150;
+    const h = 110;
+    const cap = Math.max(64, ...r.bits.filter((_, i) => r.kindsPerFrame[i] !== 'key'));
+    const yMax = Math.ceil(cap / 16) * 16;
+    const bw = plotW / r.bits.length;
+    svg += `<text x="${left}" y="${top + 10}">${label}: ${(r.bitrate / 1000).toFixed(2)} kbit/s, expression MAE ${r.mae.expression.toFixed(3)} (key frames clipped at ${yMax} bits)</text>`;
+    svg += `<line x1="${left}" y1="${top + 14 + h}" x2="${left + plotW}" y2="${top + 14 + h}" stroke="#444"/>`;
+    svg += `<line x1="${left}" y1="${top + 14}" x2="${left}" y2="${top + 14 + h}" stroke="#444"/>`;
+    for (const v of [0, yMax / 2, yMax]) {
+      const y = top + 14 + h - (v / yMax) * h;
+      svg += `<text x="${left - 6}" y="${y + 4}" text-anchor="end">${v}</text>`;
+    }
+    r.bits.forEach((b, i) => {
+      const bh = Math.max(1, (Math.min(b, yMax) / yMax) * h);
+      svg += `<rect x="${(left + i * bw).toFixed(2)}" y="${(top + 14 + h - bh).toFixed(2)}" width="${Math.max(0.8, bw - 0.3).toFixed(2)}" height="${bh.toFixed(2)}" fill="${COLORS[r.kindsPerFrame[i]]}"/>`;
+    });
+    const avg = r.bitsPerFrame;
+    const ay = top + 14 + h - (Math.min(avg, yMax) / yMax) * h;
+    svg += `<line x1="${left}" y1="${ay}" x2="${left + plotW}" y2="${ay}" stroke="black" stroke-dasharray="4 3"/>`;
+  });
+  svg += `<text x="${left}" y="${H - 6}">frame (dashed: mean bits per frame)</text></svg>`;
+  return svg;
+}
+
+const codec = await SemfaceCodec.load(values.models ? { modelsDir: values.models } : {});
+const motionRates = [...new Set(codec.store.models.filter((m) => m.profile === 'expression').map((m) => m.rateIndex))].sort((a, b) => a - b);
+const top = motionRates[motionRates.length - 1];
+const targets = values.target.split(',').map(Number);
+const keyInterval = Number(values['key-interval']);
+const clips = loadClips(values.cache);
+const configs = targets.map((t) => ({ label: `target ${t / 1000} kbit/s`, options: { targetBitrate: t, keyFrameIntervalSeconds: keyInterval } }));
+
+const results = [];
+const agg = Object.fromEntries([...configs.map((c) => c.label), 'intra'].map((l) => [l, { bits: 0, seconds: 0, frames: 0, err: errorSums() }]));
+for (const clip of clips) {
+  const row = { clip: clip.name, fps: clip.fps, frames: clip.descriptors.length, span: clip.span, temporal: {} };
+  const runs = [];
+  for (const c of configs) {
+    const r = await runTemporal(codec, clip, c.options);
+    runs.push({ label: c.label, r });
+    const { bits, kindsPerFrame, ...summary } = r;
+    row.temporal[c.label] = summary;
+    const a = agg[c.label];
+    a.bits += r.totalBits;
+    a.seconds += r.seconds;
+    a.frames += clip.descriptors.length;
+    for (const g of GROUPS) a.err[g] += r.mae[g] * clip.descriptors.length;
+  }
+  row.intra = await runIntra(codec, clip, top);
+  const a = agg.intra;
+  a.bits += (row.intra.packetBitrate * clip.span) / clip.fps;
+  a.seconds += clip.span / clip.fps;
+  a.frames += clip.descriptors.length;
+  for (const g of GROUPS) a.err[g] += row.intra.mae[g] * clip.descriptors.length;
+  results.push(row);
+  const t0 = row.temporal[configs[0].label];
+  process.stdout.write(
+    `${clip.name.padEnd(44)} ${String(clip.fps).padStart(2)} fps ${String(clip.descriptors.length).padStart(4)} fr  ` +
+      configs.map((c) => `${(row.temporal[c.label].bitrate / 1000).toFixed(2)}`).join(' / ') +
+      ` kbit/s  exprMAE ${t0.mae.expression.toFixed(3)}  | intra r${top} ${(row.intra.packetBitrate / 1000).toFixed(2)} kbit/s exprMAE ${row.intra.mae.expression.toFixed(3)}\n`,
+  );
+  if (values.plots) {
+    const sharp = createRequire(new URL('../packages/extractor/package.json', import.meta.url))('sharp');
+    mkdirSync(values.out, { recursive: true });
+    await sharp(Buffer.from(plotSvg(clip, runs))).png().toFile(join(values.out, `${clip.name}.png`));
+  }
+}
+const overall = Object.fromEntries(
+  Object.entries(agg).map(([l, a]) => [l, { bitrate: a.bits / a.seconds, frames: a.frames, seconds: a.seconds, mae: mean(a.err, a.frames) }]),
+);
+for (const [l, o] of Object.entries(overall)) {
+  process.stdout.write(
+    `overall ${l.padEnd(22)} ${(o.bitrate / 1000).toFixed(3)} kbit/s  MAE ${GROUPS.map((g) => `${g} ${o.mae[g].toFixed(3)}`).join(', ')}\n`,
+  );
+}
+mkdirSync(values.out, { recursive: true });
+const models = codec.store.models.map((m) => ({ id: m.id, profile: m.profile, rateIndex: m.rateIndex }));
+writeFileSync(
+  join(values.out, 'results.json'),
+  `${JSON.stringify({ cache: values.cache, keyIntervalSeconds: keyInterval, intraRateIndex: top, models, overall, clips: results }, null, 1)}\n`,
+);
