@@ -135,11 +135,13 @@ export const evalCommand: Command = {
       if (values.quiet) return;
       if (p.phase !== phase) {
         bar?.finish();
+        bar = undefined;
         phase = p.phase;
-        bar = new ProgressBar({ label: p.phase, ...(p.total > 0 ? { total: p.total } : {}) });
+        // Phases without a known size (one codec run, one budget search) get a plain line.
+        if (p.total > 0) bar = new ProgressBar({ label: p.phase, total: p.total });
+        else process.stderr.write(`${p.phase}\n`);
       }
       if (p.total > 0 && bar) bar.tick(Math.max(0, p.done - bar.state.done));
-      else bar?.tick(0);
     };
     const options: EvaluationOptions = {
       codecModelsDir: values['no-codec'] ? null : values['codec-models'],
