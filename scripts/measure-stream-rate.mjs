@@ -6,6 +6,7 @@
  *   node scripts/measure-stream-rate.mjs [--cache artifacts/cache/videos.npy] [--models DIR]
  *       [--target 2000,1000] [--key-interval 2] [--out docs/streaming] [--plots]
  *
+ *       [--identity-rate N]
  * The cache is a descriptor .npy with its sidecar .json (`pnpm semface extract --dataset videos`).
  * Writes <out>/results.json and, with --plots, one bits-per-frame PNG per clip (SVG rendered by sharp).
  */
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     models: { type: 'string' },
     target: { type: 'string', default: '2000,1000' },
     'key-interval': { type: 'string', default: '2' },
+    'identity-rate': { type: 'string' },
     out: { type: 'string', default: 'docs/streaming' },
     plots: { type: 'boolean', default: false },
   },
@@ -36,24 +38,32 @@ function readNpy(path) {
   const buf = readFileSync(path);
   const headerLen = buf.readUInt16LE(8);
   const header = buf.subarray(10, 10 + headerLen).toString('latin1');
-  if (!header.includes("'<f4'") || header.includes("'fortran_order': True")) throw new Error(`${path}: need C-order <f4`);
+  if (!header.includes("'<f4'") || header.includes("'fortran_order': True"))
+    throw new Error(`${path}: need C-order <f4`);
   const shape = header.match(/'shape': \((\d+), (\d+)\)/);
   const rows = Number(shape[1]);
   const cols = Number(shape[2]);
-  const data = new Float32Array(buf.buffer.slice(buf.byteOffset + 10 + headerLen, buf.byteOffset + 10 + headerLen + rows * cols * 4));
+  const data = new Float32Array(
+    buf.buffer.slice(buf.byteOffset + 10 + headerLen, buf.byteOffset + 10 + headerLen + rows * cols * 4),
+  );
   return { rows, cols, data };
 }
 
 /** Per clip: descriptors in frame order (first face only) and the clip's frame rate. */
 function loadClips(npyPath) {
   const npy = readNpy(npyPath);
-  if (npy.cols !== DESCRIPTOR_LENGTH) throw new Error(`${npyPath}: ${npy.cols} columns, want ${DESCRIPTOR_LENGTH}`);
+  if (npy.cols !== DESCRIPTOR_LENGTH)
+    throw new Error(`${npyPath}: ${npy.cols} columns, want ${DESCRIPTOR_LENGTH}`);
   const side = JSON.parse(readFileSync(npyPath.replace(/\.npy$/, '.json'), 'utf8'));
   const clips = new Map();
   side.rows.forEach((r, i) => {
     if (r.faceIndex !== 0 || r.frameIndex === null) return;
     const c = clips.get(r.source) ?? { source: r.source, frames: [] };
-    c.frames.push({ index: r.frameIndex, ms: r.timestampMs, d: npy.data.subarray(i * DESCRIPTOR_LENGTH, (i + 1) * DESCRIPTOR_LENGTH) });
+    c.frames.push({
+      index: r.frameIndex,
+      ms: r.timestampMs,
+      d: npy.data.subarray(i * DESCRIPTOR_LENGTH, (i + 1) * DESCRIPTOR_LENGTH),
+    });
     clips.set(r.source, c);
   });
   return [...clips.values()].map((c) => {
@@ -61,7 +71,12 @@ function loadClips(npyPath) {
     const last = c.frames[c.frames.length - 1];
     const fps = last.ms > 0 ? Math.round((last.index * 1000) / last.ms) : 25;
     const span = last.index - c.frames[0].index + 1;
-    return { name: basename(c.source).replace(/\.[^.]+$/, ''), fps, span, descriptors: c.frames.map((f) => f.d) };
+    return {
+      name: basename(c.source).replace(/\.[^.]+$/, ''),
+      fps,
+      span,
+      descriptors: c.frames.map((f) => f.d),
+    };
   });
 }
 
@@ -85,7 +100,7 @@ function mean(sums, n) {
 }
 
 async function runTemporal(codec, clip, options) {
-  const enc = new TemporalStreamEncoder(codec, { ...options, frameRate: clip.fps });
+  const enc = new TemporalStreamEncoder(codec, { ...options, ...identityRate, frameRate: clip.fps });
   const dec = new TemporalStreamDecoder(codec);
   const bits = [];
   const kinds = [];
@@ -104,6 +119,12 @@ async function runTemporal(codec, clip, options) {
   const count = (k) => kinds.filter((x) => x === k).length;
   return {
     bitrate: total / seconds,
+    meanBitsByKind: Object.fromEntries(
+      ['key', 'identity', 'delta', 'skip'].map((k) => {
+        const b = bits.filter((_, i) => kinds[i] === k);
+        return [k, b.length ? b.reduce((x, y) => x + y, 0) / b.length : null];
+      }),
+    ),
     bitsPerFrame: total / bits.length,
     kinds: { key: count('key'), identity: count('identity'), delta: count('delta'), skip: count('skip') },
     rateIndices: [...new Set(rates)],
@@ -165,17 +186,43 @@ function plotSvg(clip, runs) {
 }
 
 const codec = await SemfaceCodec.load(values.models ? { modelsDir: values.models } : {});
-const motionRates = [...new Set(codec.store.models.filter((m) => m.profile === 'expression').map((m) => m.rateIndex))].sort((a, b) => a - b);
+const motionRates = [
+  ...new Set(codec.store.models.filter((m) => m.profile === 'expression').map((m) => m.rateIndex)),
+].sort((a, b) => a - b);
 const top = motionRates[motionRates.length - 1];
 const targets = values.target.split(',').map(Number);
 const keyInterval = Number(values['key-interval']);
+const identityRate =
+  values['identity-rate'] === undefined ? {} : { identityRateIndex: Number(values['identity-rate']) };
 const clips = loadClips(values.cache);
-const configs = targets.map((t) => ({ label: `target ${t / 1000} kbit/s`, options: { targetBitrate: t, keyFrameIntervalSeconds: keyInterval } }));
+const configs = [
+  ...targets.map((t) => ({
+    label: `target ${t / 1000} kbit/s`,
+    options: { targetBitrate: t, keyFrameIntervalSeconds: keyInterval },
+  })),
+  // No rate control, no dead zone, top rate point: the same latents as intra at that rate, coded temporally.
+  {
+    label: `exact r${top}`,
+    options: { targetBitrate: 0, deadZone: 0, rateIndex: top, keyFrameIntervalSeconds: keyInterval },
+  },
+];
+const low = motionRates[0];
 
 const results = [];
-const agg = Object.fromEntries([...configs.map((c) => c.label), 'intra'].map((l) => [l, { bits: 0, seconds: 0, frames: 0, err: errorSums() }]));
+const agg = Object.fromEntries(
+  [...configs.map((c) => c.label), 'intra', 'intraLow'].map((l) => [
+    l,
+    { bits: 0, seconds: 0, frames: 0, err: errorSums() },
+  ]),
+);
 for (const clip of clips) {
-  const row = { clip: clip.name, fps: clip.fps, frames: clip.descriptors.length, span: clip.span, temporal: {} };
+  const row = {
+    clip: clip.name,
+    fps: clip.fps,
+    frames: clip.descriptors.length,
+    span: clip.span,
+    temporal: {},
+  };
   const runs = [];
   for (const c of configs) {
     const r = await runTemporal(codec, clip, c.options);
@@ -189,26 +236,32 @@ for (const clip of clips) {
     for (const g of GROUPS) a.err[g] += r.mae[g] * clip.descriptors.length;
   }
   row.intra = await runIntra(codec, clip, top);
-  const a = agg.intra;
-  a.bits += (row.intra.packetBitrate * clip.span) / clip.fps;
-  a.seconds += clip.span / clip.fps;
-  a.frames += clip.descriptors.length;
-  for (const g of GROUPS) a.err[g] += row.intra.mae[g] * clip.descriptors.length;
+  row.intraLow = await runIntra(codec, clip, low);
+  for (const k of ['intra', 'intraLow']) {
+    const a = agg[k];
+    a.bits += (row[k].packetBitrate * clip.span) / clip.fps;
+    a.seconds += clip.span / clip.fps;
+    a.frames += clip.descriptors.length;
+    for (const g of GROUPS) a.err[g] += row[k].mae[g] * clip.descriptors.length;
+  }
   results.push(row);
   const t0 = row.temporal[configs[0].label];
   process.stdout.write(
-    `${clip.name.padEnd(44)} ${String(clip.fps).padStart(2)} fps ${String(clip.descriptors.length).padStart(4)} fr  ` +
-      configs.map((c) => `${(row.temporal[c.label].bitrate / 1000).toFixed(2)}`).join(' / ') +
-      ` kbit/s  exprMAE ${t0.mae.expression.toFixed(3)}  | intra r${top} ${(row.intra.packetBitrate / 1000).toFixed(2)} kbit/s exprMAE ${row.intra.mae.expression.toFixed(3)}\n`,
+    `${clip.name.padEnd(44)} ${String(clip.fps).padStart(2)} fps ${String(clip.descriptors.length).padStart(4)} fr  ${configs.map((c) => `${(row.temporal[c.label].bitrate / 1000).toFixed(2)}`).join(' / ')} kbit/s  exprMAE ${t0.mae.expression.toFixed(3)}  | intra r${top} ${(row.intra.packetBitrate / 1000).toFixed(2)} kbit/s exprMAE ${row.intra.mae.expression.toFixed(3)}\n`,
   );
   if (values.plots) {
     const sharp = createRequire(new URL('../packages/extractor/package.json', import.meta.url))('sharp');
     mkdirSync(values.out, { recursive: true });
-    await sharp(Buffer.from(plotSvg(clip, runs))).png().toFile(join(values.out, `${clip.name}.png`));
+    await sharp(Buffer.from(plotSvg(clip, runs)))
+      .png()
+      .toFile(join(values.out, `${clip.name}.png`));
   }
 }
 const overall = Object.fromEntries(
-  Object.entries(agg).map(([l, a]) => [l, { bitrate: a.bits / a.seconds, frames: a.frames, seconds: a.seconds, mae: mean(a.err, a.frames) }]),
+  Object.entries(agg).map(([l, a]) => [
+    l,
+    { bitrate: a.bits / a.seconds, frames: a.frames, seconds: a.seconds, mae: mean(a.err, a.frames) },
+  ]),
 );
 for (const [l, o] of Object.entries(overall)) {
   process.stdout.write(
@@ -219,5 +272,5 @@ mkdirSync(values.out, { recursive: true });
 const models = codec.store.models.map((m) => ({ id: m.id, profile: m.profile, rateIndex: m.rateIndex }));
 writeFileSync(
   join(values.out, 'results.json'),
-  `${JSON.stringify({ cache: values.cache, keyIntervalSeconds: keyInterval, intraRateIndex: top, models, overall, clips: results }, null, 1)}\n`,
+  `${JSON.stringify({ cache: values.cache, keyIntervalSeconds: keyInterval, intraRateIndex: top, intraLowRateIndex: low, models, overall, clips: results }, null, 1)}\n`,
 );
