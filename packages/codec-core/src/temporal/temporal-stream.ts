@@ -1,5 +1,6 @@
 import type { SemfaceCodec } from '../codec/semface-codec.js';
 import { DESCRIPTOR_LENGTH, DescriptorField, Profile } from '../descriptor/layout.js';
+import { MAX_LATENT_MAGNITUDE } from '../entropy/signed-map.js';
 import { InvalidDescriptorError } from '../errors.js';
 import type { ModelManifestEntry } from '../models/manifest.js';
 import { LIGHTING_STEP_UNIT, type TemporalPacketKind } from './constants.js';
@@ -137,7 +138,8 @@ function resolveOptions(codec: SemfaceCodec, options: TemporalStreamOptions) {
   }
   if (o.maxDeadZone < o.deadZone) throw new RangeError('maxDeadZone must be >= deadZone');
   if (o.identityThreshold < 0 || o.lightingThreshold < 0) throw new RangeError('thresholds must be >= 0');
-  if (o.identitySmoothing <= 0 || o.identitySmoothing > 1) throw new RangeError('identitySmoothing must be in (0, 1]');
+  if (o.identitySmoothing <= 0 || o.identitySmoothing > 1)
+    throw new RangeError('identitySmoothing must be in (0, 1]');
   const stepUnits = Math.round(o.lightingStep / LIGHTING_STEP_UNIT);
   if (stepUnits < 1 || stepUnits > 0xffff) throw new RangeError('lightingStep must be in [1e-4, 6.5535]');
   return { ...o, motionRates, stepUnits };
@@ -250,7 +252,10 @@ export class TemporalStreamEncoder {
     const lighting = new Int32Array(LIGHTING_LENGTH);
     const f = DescriptorField.lighting;
     const step = this.o.stepUnits * LIGHTING_STEP_UNIT;
-    for (let i = 0; i < LIGHTING_LENGTH; i++) lighting[i] = Math.round(descriptor[f.start + i]! / step);
+    for (let i = 0; i < LIGHTING_LENGTH; i++) {
+      const v = Math.round(descriptor[f.start + i]! / step);
+      lighting[i] = Math.max(-MAX_LATENT_MAGNITUDE, Math.min(MAX_LATENT_MAGNITUDE, v));
+    }
     this.lastIdentityInput = Float32Array.from(descriptor);
     return { latents: Int32Array.from(latents!), lighting };
   }
