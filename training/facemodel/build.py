@@ -29,10 +29,10 @@ import numpy as np
 import scipy.linalg
 
 from .geometry import (
-    CHIN,
+    align_to,
+    similarity_batch,
     EYE_LEFT_OUTER,
     EYE_RIGHT_OUTER,
-    FOREHEAD,
     SH_DC,
     boundary_vertices,
     generalized_procrustes,
@@ -95,6 +95,14 @@ def group_indices(rows: list[dict]) -> dict[str, np.ndarray]:
     for i, r in enumerate(rows):
         groups.setdefault(f'{r["source"]}:{r["group"]}', []).append(i)
     return {g: np.array(v) for g, v in groups.items()}
+
+
+def mean_pitch(mean: np.ndarray, meshes: np.ndarray) -> float:
+    """Pitch (rotation about x, R = Rz Ry Rx) of the average rotation taking `mean` onto the meshes."""
+    _, r, _ = similarity_batch(mean, meshes)
+    u, _, vt = np.linalg.svd(r.mean(0))
+    rbar = u @ vt
+    return float(np.arctan2(rbar[2, 1], rbar[2, 2]))
 
 
 def orient_triangles(tris: np.ndarray, mean: np.ndarray) -> tuple[np.ndarray, int]:
@@ -221,6 +229,15 @@ def fit_model(
     log(f"GPA done; dropping {int((~keep).sum())} outlier meshes (rms > {med + 8 * 1.4826 * mad:.4f} IOD)")
     tr = tr[keep]
     aligned, mean = generalized_procrustes(meshes[tr])
+    # Zero pitch = the average photographed head pose (the forehead-chin axis of the canonical frame
+    # leans back a few degrees in typical frontal photos). Only pitch: yaw and roll stay defined by
+    # the face's own left/right symmetry so a mirror negates them exactly.
+    pitch = mean_pitch(mean, meshes[tr])
+    c, s_ = np.cos(pitch), np.sin(pitch)
+    rx = np.array([[1, 0, 0], [0, c, -s_], [0, s_, c]])
+    mean = mean @ rx.T
+    aligned, _ = align_to(mean, meshes[tr])
+    log(f"canonical pitch offset {np.degrees(pitch):.2f} deg removed")
     tris, wrong = orient_triangles(tris, mean)
     boundary = boundary_vertices(tris, v)
     log(f"triangles: {len(tris)}, {wrong} facing away on the mean; boundary vertices {int(boundary.sum())}")
@@ -293,6 +310,7 @@ def fit_model(
         "data": {
             "trainMeshes": int(len(tr)),
             "outliersDropped": int((~keep).sum()),
+            "canonicalPitchOffsetDegrees": round(float(np.degrees(pitch)), 3),
             "trainGroups": int(len(groups)),
             "withinGroupDeviations": int(len(within)),
             "textureImages": int(len(tex_idx)),
@@ -319,8 +337,6 @@ def evaluate(meshes, meta, held, arrays: dict, noise: float) -> dict:
     """Held-out shape metrics from a MAP projection (the TS fit adds pose refinement and appearance)."""
     if len(held) == 0:
         return {}
-    from .geometry import align_to
-
     v = meshes.shape[1]
     mean = arrays["meanShape"]
     rigid = rigid_motion_basis(mean)

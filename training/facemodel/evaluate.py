@@ -1,7 +1,8 @@
 """Metrics of a fitted mesh cache (output of packages/extractor/dist/cache/evaluate-face-model.js).
 
 Usage:
-  training/.venv/bin/python -m training.facemodel.evaluate artifacts/facemodel-eval/lfw [artifacts/facemodel-eval/videos]
+  training/.venv/bin/python -m training.facemodel.evaluate artifacts/facemodel-eval/lfw [artifacts/facemodel-eval/videos] \
+      [--manifest packages/extractor/models/face-model/face-model.json]
 
 Reports, per split (train / held out): fit error in % IOD; on LFW View 1 test people
 (peopleDevTest): within- vs between-person variance of the identity parts (0:80 shape, 144:224
@@ -87,6 +88,11 @@ def best_threshold(d: np.ndarray, same: np.ndarray) -> float:
 
 
 def main(argv: list[str]) -> None:
+    manifest = None
+    if "--manifest" in argv:
+        i = argv.index("--manifest")
+        manifest = Path(argv[i + 1])
+        argv = argv[:i] + argv[i + 2 :]
     lfw_root = Path(os.environ.get("SEMFACE_DATA_ROOT", "../shared/data")) / "lfw"
     test_people = read_people(lfw_root / "peopleDevTest.txt")
     report: dict = {}
@@ -150,6 +156,15 @@ def main(argv: list[str]) -> None:
             r["identity"] = {"shape0to80": within_between(desc[:, ID], groups)}
         report[src] = r
     print(json.dumps(report, indent=2))
+    if manifest is not None:
+        # The header's blob hash is unaffected: only the JSON gains the evaluation.
+        header = json.loads(manifest.read_text())
+        header.setdefault("training", {})["evaluation"] = {
+            "command": "python -m training.facemodel.evaluate " + " ".join(argv),
+            "fitter": "FaceFitter defaults, fitWithColors on the cached meshes and colours",
+            **report,
+        }
+        manifest.write_text(json.dumps(header, indent=2) + "\n")
 
 
 if __name__ == "__main__":
