@@ -215,7 +215,10 @@ describe.skipIf(!shipped)('the shipped face model', () => {
     expect(
       maxAbsDiff(fitted.descriptor, d, DescriptorField.rotation.start, DescriptorField.rotation.end),
     ).toBeLessThan(0.01);
-    // The mirror map pairs the outer eye corners.
+    // The mirror map pairs the outer eye corners (33, 263) and mouth corners (61, 291), keeps the
+    // nose tip (1) and is its own inverse.
     expect(fitter.mirror[fitter.model.landmarks.eyeRightOuter]).toBe(fitter.model.landmarks.eyeLeftOuter);
+    expect([fitter.mirror[61], fitter.mirror[1]]).toEqual([291, 1]);
+    expect(fitter.mirror.every((j, i) => fitter.mirror[j] === i)).toBe(true);
   });
 });
