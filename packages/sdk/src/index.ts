@@ -35,6 +35,19 @@ export type {
   DescriptorFrameEncoder,
 } from './codec/descriptor-codec.js';
 export { loadDefaultCodec } from './codec/default-codec.js';
+export {
+  StreamCoding,
+  type StreamCodingName,
+  TEMPORAL_MODEL_ID_PREFIX,
+  type TemporalCoding,
+  type TemporalDecodedPacket,
+  type TemporalEncodedPacket,
+  type TemporalEncoderOptions,
+  type TemporalFrameDecoder,
+  type TemporalFrameEncoder,
+  type TemporalPacketKindName,
+  isTemporalModelId,
+} from './codec/temporal-codec.js';
 export { TypedEmitter, type Listener } from './events/typed-emitter.js';
 export {
   SdkErrorCode,

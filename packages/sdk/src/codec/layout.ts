@@ -1,6 +1,7 @@
 /**
- * Descriptor layout constants the SDK needs, from their one home in @semface/codec-core.
- * Kept in this one module so a later Node-free layout entry of codec-core is a one-line switch.
+ * Descriptor layout constants the SDK needs, from their one home in @semface/codec-core. The
+ * `./layout` subpath is Node-free (no fs, crypto or onnxruntime), so the SDK core runs in browsers.
  */
-export { DESCRIPTOR_LENGTH, PROFILE_NAMES, type ProfileName } from '@semface/codec-core';
+export { DESCRIPTOR_LENGTH, PROFILE_NAMES, type ProfileName } from '@semface/codec-core/layout';
+// Type-only: erased from the emitted JavaScript, so it pulls in nothing at run time.
 export type { CoderName } from '@semface/codec-core';

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { DESCRIPTOR_LENGTH, SemfaceCodec } from '@semface/codec-core';
 import { FrameKind } from '@semface/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TEMPORAL_MODEL_ID_PREFIX } from '../codec/temporal-codec.js';
 import { StreamPublisher } from './stream-publisher.js';
 
 // The tiny fixture models codec-core's own tests use.
@@ -26,7 +27,12 @@ describe('StreamPublisher key-frame decisions (fixture codec)', () => {
   const { key: K, delta: D } = FrameKind;
 
   it('keys the first frame and every keyFrameInterval-th, numbering frames from 0', async () => {
-    const pub = new StreamPublisher(0, 'frame', { rateIndex: 0, coder: 'ppm', keyFrameInterval: 3 });
+    const pub = new StreamPublisher(0, 'frame', {
+      rateIndex: 0,
+      coder: 'ppm',
+      keyFrameInterval: 3,
+      coding: 'intra',
+    });
     expect(await kinds(pub, 7)).toEqual([K, D, D, K, D, D, K]);
     const seqs = [];
     for (let k = 0; k < 2; k++) seqs.push((await pub.encode(codec, descriptor, 'full', false)).seq);
@@ -58,5 +64,40 @@ describe('StreamPublisher key-frame decisions (fixture codec)', () => {
     // Decodable on its own by a fresh decoder.
     const out = await codec.createStreamDecoder().decodeFrame(b.payload);
     expect(out.keyFrame).toBe(true);
+  });
+
+  it('temporal coding: key first, identity-layer updates as IDENTITY frames, prefixed model ids', async () => {
+    const pub = new StreamPublisher(0, 'frame', {
+      rateIndex: 0,
+      coder: 'rans',
+      keyFrameInterval: 0,
+      coding: 'temporal',
+      frameRate: 10,
+      keyFrameIntervalSeconds: 0,
+      targetKbps: 2,
+    });
+    const out = [];
+    for (let t = 0; t < 30; t++) {
+      const d = Float32Array.from(descriptor);
+      for (let i = 80; i < 144; i++) d[i] = d[i]! + 0.5 * Math.sin(t / 5 + i);
+      if (t >= 10) for (let i = 0; i < 80; i++) d[i] = d[i]! + 3; // another face
+      out.push(await pub.encode(codec, d, 'full', false));
+    }
+    expect(out[0]!.kind).toBe(K);
+    expect(out.every((f) => f.coding === 'temporal' && f.modelId.startsWith(TEMPORAL_MODEL_ID_PREFIX))).toBe(
+      true,
+    );
+    expect(out.slice(1).some((f) => f.kind === FrameKind.identity)).toBe(true);
+    expect(out.slice(1).every((f) => f.kind !== K)).toBe(true);
+    expect(out.map((f) => f.seq)).toEqual([...out.keys()]);
+    pub.requestKeyFrame();
+    expect((await pub.encode(codec, descriptor, 'full', false)).kind).toBe(K);
+    // Other profiles stay intra on a temporal publisher.
+    const e = await pub.encode(codec, descriptor, 'expression', false);
+    expect([e.kind, e.coding, e.modelId]).toEqual([
+      K,
+      'intra',
+      codec.paramsFor({ profile: 'expression' }).modelId,
+    ]);
   });
 });

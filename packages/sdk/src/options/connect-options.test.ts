@@ -35,6 +35,9 @@ describe('resolveConnectOptions', () => {
       { token: 't', WebSocket: 'ws' },
       { token: 't', keyFrameInterval: 1.5 },
       { token: 't', reconnect: true },
+      { token: 't', coding: 1 },
+      { token: 't', targetKbps: '2' },
+      { token: 't', frameRate: Number.NaN },
       { token: 't', nope: 1 },
     ];
     for (const o of bad)
@@ -50,9 +53,17 @@ describe('resolveConnectOptions', () => {
       { token: 't', pingIntervalMs: 10 },
       { token: 't', maxPendingFrames: 0 },
       { token: 't', pingIntervalMs: 5000, idleTimeoutMs: 4000 },
+      { token: 't', coding: 'svc' },
+      { token: 't', targetKbps: -1 },
+      { token: 't', frameRate: 0 },
+      { token: 't', keyFrameIntervalSeconds: 3601 },
     ];
     for (const o of bad)
       expect(() => resolveConnectOptions(o as never), JSON.stringify(o)).toThrow(RangeError);
     expect(resolveConnectOptions({ token: 't', idleTimeoutMs: 0 }).idleTimeoutMs).toBe(0);
+    expect(resolveConnectOptions({ token: 't', targetKbps: 0, coding: 'intra' })).toMatchObject({
+      targetKbps: 0,
+      coding: 'intra',
+    });
   });
 });

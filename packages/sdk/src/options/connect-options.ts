@@ -2,6 +2,7 @@ import { type ReconnectOptions, resolveReconnectOptions } from '../connection/ba
 import type { WebSocketConstructor } from '../connection/websocket.js';
 import { type DescriptorCodec, isDescriptorCodec } from '../codec/descriptor-codec.js';
 import type { CoderName } from '../codec/layout.js';
+import { StreamCoding, type StreamCodingName } from '../codec/temporal-codec.js';
 import { SILENT_LOGGER, type SdkLogger, isSdkLogger } from './logger.js';
 
 /** A relay access token, or a function returning a fresh one (called on every (re)connect). */
@@ -27,11 +28,25 @@ export interface ConnectOptions {
    * models shipped in that package, loaded on first use (Node only).
    */
   codec?: DescriptorCodec;
-  /** Model rate index to encode with (0 = lowest rate). Default 0. */
+  /**
+   * How 'full'-profile frames are coded: `temporal` (layered temporal stream: identity layer on key
+   * frames and when it changes, per-frame layer as residuals, rate-controlled to `targetKbps`) or `intra`
+   * (every frame on its own, `rateIndex`/`coder`/`keyFrameInterval`). Other profiles and
+   * `publishIdentity` are always intra. A codec without temporal coding falls back to intra (logged).
+   * Receiving handles both whatever this says. Default `temporal`.
+   */
+  coding?: StreamCodingName;
+  /** Temporal coding: rate-control target; 0 turns rate control off. Default 2. Unit: kbit/s. */
+  targetKbps?: number;
+  /** Temporal coding: rate descriptors are published at (sets the per-frame budget and key spacing). Default 25. Unit: frame/s. */
+  frameRate?: number;
+  /** Temporal coding: time between periodic key frames; 0 = only the first and requested ones. Default 2. Unit: s. */
+  keyFrameIntervalSeconds?: number;
+  /** Intra coding: model rate index to encode with (0 = lowest rate). Default 0. */
   rateIndex?: number;
-  /** Entropy back-end to encode with: `rans` (every frame independent) or `ppm` (adaptive). Default `rans`. */
+  /** Intra coding: entropy back-end to encode with: `rans` (every frame independent) or `ppm` (adaptive). Default `rans`. */
   coder?: CoderName;
-  /** A key frame every this many frames of a stream; 0 = only the first and requested ones. Default 60. Unit: frames. */
+  /** Intra coding: a key frame every this many frames of a stream; 0 = only the first and requested ones. Default 60. Unit: frames. */
   keyFrameInterval?: number;
   /** Period of Ping messages that measure round-trip time and keep the link checked. Default 5000. Unit: ms. */
   pingIntervalMs?: number;
@@ -62,6 +77,10 @@ export interface ResolvedConnectOptions {
   readonly logger: SdkLogger;
   readonly reconnect: Readonly<ReconnectOptions> | false;
   readonly codec: DescriptorCodec | undefined;
+  readonly coding: StreamCodingName;
+  readonly targetKbps: number;
+  readonly frameRate: number;
+  readonly keyFrameIntervalSeconds: number;
   readonly rateIndex: number;
   readonly coder: CoderName;
   readonly keyFrameInterval: number;
@@ -77,6 +96,10 @@ export interface ResolvedConnectOptions {
 
 /** Defaults of the optional numeric and string options of {@link ConnectOptions}. */
 export const DEFAULT_CONNECT_OPTIONS: Readonly<{
+  coding: StreamCodingName;
+  targetKbps: number;
+  frameRate: number;
+  keyFrameIntervalSeconds: number;
   rateIndex: number;
   coder: CoderName;
   keyFrameInterval: number;
@@ -88,6 +111,10 @@ export const DEFAULT_CONNECT_OPTIONS: Readonly<{
   sendBufferLimitBytes: number;
   client: string;
 }> = Object.freeze({
+  coding: StreamCoding.temporal,
+  targetKbps: 2,
+  frameRate: 25,
+  keyFrameIntervalSeconds: 2,
   rateIndex: 0,
   coder: 'rans',
   keyFrameInterval: 60,
@@ -123,7 +150,15 @@ const INT_RANGES = {
   sendBufferLimitBytes: [0, 1024 * 1024 * 1024],
 } as const;
 
+/** Non-integer numeric options with ranges: [low, high], low exclusive where marked. */
+const NUMBER_RANGES = {
+  targetKbps: [0, 10_000, false],
+  frameRate: [0, 1_000, true],
+  keyFrameIntervalSeconds: [0, 3_600, false],
+} as const;
+
 const CODERS: readonly string[] = ['rans', 'ppm'];
+const CODINGS: readonly string[] = Object.values(StreamCoding);
 
 /**
  * Merges `input` over the defaults and validates once.
@@ -153,6 +188,14 @@ export function resolveConnectOptions(input: ConnectOptions): ResolvedConnectOpt
   if (typeof o.client !== 'string') throw new TypeError('client must be a string');
   if (typeof o.coder !== 'string') throw new TypeError('coder must be a string');
   if (!CODERS.includes(o.coder)) throw new RangeError(`coder must be one of ${CODERS.join(', ')}`);
+  if (typeof o.coding !== 'string') throw new TypeError('coding must be a string');
+  if (!CODINGS.includes(o.coding)) throw new RangeError(`coding must be one of ${CODINGS.join(', ')}`);
+  for (const [key, [lo, hi, open]] of Object.entries(NUMBER_RANGES)) {
+    const v = o[key as keyof typeof NUMBER_RANGES];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`${key} must be a finite number`);
+    if (v < lo || (open && v === lo) || v > hi)
+      throw new RangeError(`${key} must be in ${open ? '(' : '['}${lo}, ${hi}], got ${v}`);
+  }
   for (const [key, [lo, hi]] of Object.entries(INT_RANGES)) {
     const v = o[key as keyof typeof INT_RANGES];
     if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${key} must be an integer`);
@@ -172,6 +215,10 @@ export function resolveConnectOptions(input: ConnectOptions): ResolvedConnectOpt
     logger: o.logger ?? SILENT_LOGGER,
     reconnect,
     codec: o.codec,
+    coding: o.coding,
+    targetKbps: o.targetKbps,
+    frameRate: o.frameRate,
+    keyFrameIntervalSeconds: o.keyFrameIntervalSeconds,
     rateIndex: o.rateIndex,
     coder: o.coder,
     keyFrameInterval: o.keyFrameInterval,

@@ -13,12 +13,14 @@ import {
 import { loadDefaultCodec } from '../codec/default-codec.js';
 import type { DecodedCodecFrame, DescriptorCodec } from '../codec/descriptor-codec.js';
 import { DESCRIPTOR_LENGTH, PROFILE_NAMES, type ProfileName } from '../codec/layout.js';
+import { type TemporalCoding, isTemporalModelId, temporalCodingOf } from '../codec/temporal-codec.js';
 import { abortable, sleep } from '../connection/abortable.js';
 import { backoffDelay } from '../connection/backoff.js';
 import { type CloseInfo, RelaySocket } from '../connection/relay-socket.js';
 import { resolveWebSocket } from '../connection/websocket.js';
 import {
   AbortedError,
+  CodecUnavailableError,
   ConnectError,
   EncodeError,
   FrameDecodeError,
@@ -35,6 +37,7 @@ import {
 import { type Listener, TypedEmitter } from '../events/typed-emitter.js';
 import { type PublishLane, StreamPublisher } from '../media/stream-publisher.js';
 import { StreamReceiver } from '../media/stream-receiver.js';
+import { TemporalStreamReceiver } from '../media/temporal-stream-receiver.js';
 import type { ResolvedConnectOptions } from '../options/connect-options.js';
 import type { DescriptorEvent, DescriptorHead, Participant, RoomEvents } from './events.js';
 
@@ -98,7 +101,7 @@ export class Room {
   readonly #life = new AbortController();
   readonly #participants = new Map<string, Participant>();
   readonly #publishers = new Map<string, StreamPublisher>();
-  readonly #receivers = new Map<string, StreamReceiver>();
+  readonly #receivers = new Map<string, StreamReceiver | TemporalStreamReceiver>();
   /** Streams seen per publisher identity, to ask for key frames after a reconnect. */
   readonly #knownStreams = new Map<string, Set<number>>();
   readonly #pings = new Map<number, { sentAt: number; resolve(ms: number): void }>();
@@ -599,40 +602,49 @@ export class Room {
   #onFrame(frame: semface.v1.Frame): void {
     if (this.#roomName === undefined) return;
     const pid = frame.participantId;
-    const lane: PublishLane = frame.kind === FrameKind.identity ? 'identity' : 'frame';
+    // A temporal stream's key, delta and identity frames share one decoder; intra identity frames have their own.
+    const temporal = isTemporalModelId(frame.modelId);
+    const lane = temporal ? 'temporal' : frame.kind === FrameKind.identity ? 'identity' : 'frame';
     const key = `${pid}\u0000${frame.stream}\u0000${lane}`;
     let receiver = this.#receivers.get(key);
     if (!receiver) {
-      receiver = new StreamReceiver(
-        {
-          createDecoder: async () => (await this.#getCodec()).createStreamDecoder(),
-          ready: () => this.#deliver,
-          decoded: (f, d) => this.#onDecoded(f, d),
-          failed: (f, err, first) => {
-            if (!first) return;
-            this.#emitError(
-              new FrameDecodeError(
-                pid,
-                f.stream,
-                Number(f.seq),
-                `frame ${Number(f.seq)} of ${pid}/${f.stream} undecodable`,
-                {
-                  cause: err,
-                },
-              ),
-            );
-          },
-          requestKeyFrame: () => {
-            if (lane === 'identity') return;
-            this.#socket?.send({ keyFrameRequest: { participantId: pid, stream: frame.stream } });
-          },
+      const hooks = {
+        ready: () => this.#deliver,
+        decoded: (f: semface.v1.Frame, d: DecodedCodecFrame) => this.#onDecoded(f, d),
+        failed: (f: semface.v1.Frame, err: unknown, first: boolean) => {
+          if (!first) return;
+          this.#emitError(
+            new FrameDecodeError(
+              pid,
+              f.stream,
+              Number(f.seq),
+              `frame ${Number(f.seq)} of ${pid}/${f.stream} undecodable`,
+              {
+                cause: err,
+              },
+            ),
+          );
         },
-        this.#opts.maxPendingFrames,
-        this.#opts.keyFrameRequestIntervalMs,
-      );
+        requestKeyFrame: () => {
+          if (lane === 'identity') return;
+          this.#socket?.send({ keyFrameRequest: { participantId: pid, stream: frame.stream } });
+        },
+      };
+      const o = this.#opts;
+      receiver = temporal
+        ? new TemporalStreamReceiver(
+            { ...hooks, createDecoder: async () => (await this.#temporalCoding()).createTemporalDecoder() },
+            o.maxPendingFrames,
+            o.keyFrameRequestIntervalMs,
+          )
+        : new StreamReceiver(
+            { ...hooks, createDecoder: async () => (await this.#getCodec()).createStreamDecoder() },
+            o.maxPendingFrames,
+            o.keyFrameRequestIntervalMs,
+          );
       this.#receivers.set(key, receiver);
       const identity = this.#participants.get(pid)?.identity;
-      if (identity !== undefined && lane === 'frame') {
+      if (identity !== undefined && lane !== 'identity') {
         let streams = this.#knownStreams.get(identity);
         if (!streams) {
           streams = new Set();
@@ -770,6 +782,13 @@ export class Room {
         captureTimeUs,
       };
     });
+  }
+
+  /** The room codec's temporal coding. @throws CodecUnavailableError when it has none. */
+  async #temporalCoding(): Promise<TemporalCoding> {
+    const coding = await temporalCodingOf(await this.#getCodec());
+    if (!coding) throw new CodecUnavailableError('the codec has no temporal coding (temporal-stream frames)');
+    return coding;
   }
 
   #canSend(): boolean {
