@@ -23,7 +23,9 @@ import {
   until,
 } from './helpers.js';
 
-describe('SDK over a real relay', () => {
+// These tests check the intra coding (per-frame error bound on unrelated random descriptors, key/delta
+// pattern in frames); the temporal coding, the default, has its own tests in sdk.temporal.test.ts.
+describe('SDK over a real relay (intra coding)', () => {
   let relay: TestRelay;
   const rooms: Room[] = [];
   const raw: TestClient[] = [];
@@ -32,6 +34,7 @@ describe('SDK over a real relay', () => {
     const r = await connect(relay.url, {
       token: await relay.token(identity, room, extra),
       codec: await fixtureCodec(),
+      coding: 'intra',
     });
     rooms.push(r);
     return r;
@@ -136,6 +139,7 @@ describe('SDK over a real relay', () => {
     const r = await connect(relay.url, {
       token: await relay.token('k', 'interval'),
       codec: await fixtureCodec(),
+      coding: 'intra',
       keyFrameInterval: 3,
     });
     rooms.push(r);

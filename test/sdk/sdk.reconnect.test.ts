@@ -32,6 +32,8 @@ describe('SDK reconnects', () => {
       const r = await connect(first.url, {
         token: await first.token(identity, 'restart'),
         codec,
+        // The resync check below uses the intra codec's per-frame error bound on random descriptors.
+        coding: 'intra',
         reconnect: fast,
       });
       rooms.push(r);
