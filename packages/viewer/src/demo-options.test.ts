@@ -8,6 +8,8 @@ describe('resolveDemoOptions', () => {
     expect(o.room).toBe(DEMO_DEFAULTS.room);
     expect(o.input).toBeUndefined();
     expect(Object.isFrozen(o)).toBe(true);
+    expect([o.coding, o.targetKbps, o.keyFrameIntervalSeconds]).toEqual(['temporal', 2, 2]);
+    expect(resolveDemoOptions({ coding: 'intra' }).coding).toBe('intra');
   });
 
   it('throws TypeError for wrong types and RangeError for out-of-range values', () => {
@@ -15,5 +17,8 @@ describe('resolveDemoOptions', () => {
     expect(() => resolveDemoOptions({ port: 70000 })).toThrow(RangeError);
     expect(() => resolveDemoOptions({ durationSeconds: 0 })).toThrow(RangeError);
     expect(() => resolveDemoOptions({ room: 'a.b' })).toThrow(RangeError);
+    expect(() => resolveDemoOptions({ coding: 'svc' as never })).toThrow(RangeError);
+    expect(() => resolveDemoOptions({ coding: 1 as never })).toThrow(TypeError);
+    expect(() => resolveDemoOptions({ targetKbps: -1 })).toThrow(RangeError);
   });
 });

@@ -23,13 +23,28 @@ export interface DemoOptions {
   readonly codecModelsDir?: string | undefined;
   /** Face model folder. Default: the extractor's packaged model, else a mean-shape stand-in. */
   readonly faceModelDir?: string | undefined;
-  /** Entropy coder. Default `rans`. */
+  /**
+   * Stream coding: `temporal` (layered temporal stream, rate-controlled to `targetKbps`) or `intra`
+   * (every frame coded on its own with `coder`, `rateIndex`, `keyFrameInterval`). Default `temporal`.
+   */
+  readonly coding?: DemoCoding;
+  /** Temporal coding: rate-control target. Default 2. Unit: kbit/s. */
+  readonly targetKbps?: number;
+  /** Temporal coding: time between periodic key frames. Default 2. Unit: s. */
+  readonly keyFrameIntervalSeconds?: number;
+  /** Intra coding: entropy coder. Default `rans`. */
   readonly coder?: CoderName;
-  /** Codec rate index (0 = lowest rate). Default 0. */
+  /** Intra coding: codec rate index (0 = lowest rate). Default 0. */
   readonly rateIndex?: number;
-  /** Key frame every this many frames (adaptive coders). Default 30. Unit: frames. */
+  /** Intra coding: key frame every this many frames (adaptive coders). Default 30. Unit: frames. */
   readonly keyFrameInterval?: number;
 }
+
+/** Stream codings the demo can use (those of the SDK's `coding` option). */
+export const DEMO_CODINGS = Object.freeze(['temporal', 'intra'] as const);
+
+/** Name of a demo stream coding. */
+export type DemoCoding = (typeof DEMO_CODINGS)[number];
 
 type MaybeUnset = 'input' | 'durationSeconds' | 'codecModelsDir' | 'faceModelDir';
 
@@ -50,6 +65,9 @@ export const DEMO_DEFAULTS: ResolvedDemoOptions = Object.freeze({
   previewWidth: 320,
   codecModelsDir: undefined,
   faceModelDir: undefined,
+  coding: 'temporal' as DemoCoding,
+  targetKbps: 2,
+  keyFrameIntervalSeconds: 2,
   coder: 'rans' as CoderName,
   rateIndex: 0,
   keyFrameInterval: 30,
@@ -82,6 +100,12 @@ export function resolveDemoOptions(options: DemoOptions = {}): ResolvedDemoOptio
   num('photoFps', o.photoFps, 1, 60);
   num('slideSeconds', o.slideSeconds, 0.1, 3600);
   num('previewWidth', o.previewWidth, 32, 1920, true);
+  if (typeof o.coding !== 'string') throw new TypeError('coding must be a string');
+  if (!(DEMO_CODINGS as readonly string[]).includes(o.coding)) {
+    throw new RangeError(`coding must be one of ${DEMO_CODINGS.join(', ')}`);
+  }
+  num('targetKbps', o.targetKbps, 0, 10_000);
+  num('keyFrameIntervalSeconds', o.keyFrameIntervalSeconds, 0, 3600);
   num('rateIndex', o.rateIndex, 0, 255, true);
   num('keyFrameInterval', o.keyFrameInterval, 0, 100_000, true);
   return Object.freeze(o);

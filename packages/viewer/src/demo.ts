@@ -25,7 +25,10 @@ export interface DemoReport extends DemoStats {
   /** The input option (path, or `demo photos`); `input` holds the last label played. */
   readonly source: string;
   readonly durationSeconds: number;
+  /** Codec model id (intra), or the temporal stream's coding and models. */
   readonly codecModelId: string;
+  /** Stream coding used. */
+  readonly coding: ResolvedDemoOptions['coding'];
   readonly faceModel: 'trained' | 'fallback';
 }
 
@@ -63,6 +66,25 @@ async function loadCodec(dir: string | undefined): Promise<SemfaceCodec> {
     );
   }
   return SemfaceCodec.load({ modelsDir });
+}
+
+/** What the page and the report show as the codec: the model, or the temporal stream's models and target. */
+function describeCodec(codec: SemfaceCodec, o: ResolvedDemoOptions): string {
+  if (o.coding === 'intra') {
+    return codec.paramsFor({ profile: 'full', coder: o.coder, rateIndex: o.rateIndex }).modelId;
+  }
+  const has = (profile: 'expression' | 'identity') => codec.store.models.some((m) => m.profile === profile);
+  if (!has('expression') || !has('identity')) {
+    // The SDK falls back to intra frames for such a codec.
+    return `${codec.paramsFor({ profile: 'full', coder: o.coder, rateIndex: o.rateIndex }).modelId} (intra: no temporal models)`;
+  }
+  const target = o.targetKbps > 0 ? `target ${o.targetKbps} kbit/s` : 'no rate control';
+  const models = (p: 'expression' | 'identity') =>
+    codec.store.models
+      .filter((m) => m.profile === p)
+      .map((m) => m.id)
+      .join('/');
+  return `temporal, ${target} (expression ${models('expression')}, identity ${models('identity')})`;
 }
 
 /**
@@ -105,6 +127,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         token: await token(identity),
         room: o.room,
         codec,
+        coding: o.coding,
+        targetKbps: o.targetKbps,
+        keyFrameIntervalSeconds: o.keyFrameIntervalSeconds,
+        frameRate: input.fps,
         coder: o.coder,
         rateIndex: o.rateIndex,
         keyFrameInterval: o.keyFrameInterval,
@@ -114,7 +140,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     };
     const receiver = new AvatarReceiver(await join('demo-receiver'), fitter);
     const sender = new FaceSender(detector, fitter, await join('demo-sender'));
-    const codecModelId = codec.paramsFor({ profile: 'full', coder: o.coder, rateIndex: o.rateIndex }).modelId;
+    const codecModelId = describeCodec(codec, o);
     const board = new DemoStatsBoard();
     const pages = new ViewerServer();
     const url = await pages.listen(o.port, o.host);
@@ -251,6 +277,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         source: o.input ?? 'demo photos',
         durationSeconds: (nowMs() - started) / 1000,
         codecModelId: codecModelId,
+        coding: o.coding,
         faceModel: trained ? 'trained' : 'fallback',
         ...board.snapshot(),
       }),

@@ -20,8 +20,12 @@ Options:
   --no-open             do not open a browser
   --codec-models DIR    codec model folder (default: models shipped with @semface/codec-core)
   --face-model DIR      face model folder (default: the extractor's; a mean-shape stand-in if absent)
-  --coder C             rans | ppm (default ${DEMO_DEFAULTS.coder})
-  --rate-index N        codec rate index (default ${DEMO_DEFAULTS.rateIndex})
+  --coding C            temporal | intra (default ${DEMO_DEFAULTS.coding}): layered temporal stream,
+                        rate-controlled, or every frame coded on its own (the old coding)
+  --target-kbps K       temporal: rate-control target, kbit/s (default ${DEMO_DEFAULTS.targetKbps})
+  --key-seconds S       temporal: seconds between key frames (default ${DEMO_DEFAULTS.keyFrameIntervalSeconds})
+  --coder C             intra: rans | ppm (default ${DEMO_DEFAULTS.coder})
+  --rate-index N        intra: codec rate index (default ${DEMO_DEFAULTS.rateIndex})
   --slide-seconds S     seconds per photo in a slideshow (default ${DEMO_DEFAULTS.slideSeconds})
 See docs/demo.md.`;
 
@@ -46,7 +50,7 @@ const ms = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(1)} ms`);
 function summary(r: DemoReport): string {
   return [
     `frames decoded ${r.frames} (sent ${r.framesSent}, no face ${r.framesWithoutFace}), ${r.durationSeconds.toFixed(1)} s`,
-    `bit rate ${r.bitrateKbps.toFixed(2)} kbit/s, bits/frame mean ${r.bitsPerFrame.mean?.toFixed(0) ?? 'n/a'}`,
+    `${r.coding} coding: bit rate ${r.bitrateKbps.toFixed(2)} kbit/s, bits/frame mean ${r.bitsPerFrame.mean?.toFixed(0) ?? 'n/a'}`,
     `capture -> decoded: median ${ms(r.captureToDecodedMs.medianMs)}, p99 ${ms(r.captureToDecodedMs.p99Ms)}`,
     `capture -> drawn:   median ${ms(r.captureToDrawnMs.medianMs)}, p99 ${ms(r.captureToDrawnMs.p99Ms)} (${r.captureToDrawnMs.count} frames)`,
     `camera -> drawn:    median ${ms(r.cameraToDrawnMs.medianMs)}, p99 ${ms(r.cameraToDrawnMs.p99Ms)} (${r.cameraToDrawnMs.count} frames)`,
@@ -70,6 +74,9 @@ export const demoCommand: Command = {
         'no-open': { type: 'boolean', default: false },
         'codec-models': { type: 'string' },
         'face-model': { type: 'string' },
+        coding: { type: 'string' },
+        'target-kbps': { type: 'string' },
+        'key-seconds': { type: 'string' },
         coder: { type: 'string' },
         'rate-index': { type: 'string' },
         'slide-seconds': { type: 'string' },
@@ -80,6 +87,10 @@ export const demoCommand: Command = {
     if (coder !== undefined && coder !== 'rans' && coder !== 'ppm') {
       throw new RangeError('--coder must be rans or ppm');
     }
+    const coding = values.coding;
+    if (coding !== undefined && coding !== 'temporal' && coding !== 'intra') {
+      throw new RangeError('--coding must be temporal or intra');
+    }
     const demo = await startDemo({
       input: values.input,
       port: numberOption('port', values.port),
@@ -87,6 +98,9 @@ export const demoCommand: Command = {
       durationSeconds: numberOption('duration', values.duration),
       codecModelsDir: values['codec-models'],
       faceModelDir: values['face-model'],
+      coding,
+      targetKbps: numberOption('target-kbps', values['target-kbps']),
+      keyFrameIntervalSeconds: numberOption('key-seconds', values['key-seconds']),
       coder,
       rateIndex: numberOption('rate-index', values['rate-index']),
       slideSeconds: numberOption('slide-seconds', values['slide-seconds']),
