@@ -101,12 +101,10 @@ def real_split(cache: Path, data_root: Path) -> Split:
     files = sorted(cache.glob("*.npy"))
     by_name = {f.stem.lower(): f for f in files}
 
-    def find(*patterns: str) -> list[Path]:
-        return [f for stem, f in by_name.items() if all(p in stem for p in patterns)]
-
-    fer_train = [f for f in find("fer") if "train" in f.stem.lower()]
-    fer_eval = [f for f in find("fer") if re.search(r"val|public", f.stem.lower())]
-    lfw = find("lfw")
+    # Exact cache names of `semface extract --dataset ...`; other files (e.g. lfw-teacher.npy) are not descriptors.
+    fer_train = [by_name[n] for n in ("fer2013-train",) if n in by_name]
+    fer_eval = [by_name[n] for n in ("fer2013-validation",) if n in by_name]
+    lfw = [by_name[n] for n in ("lfw",) if n in by_name]
     if not lfw and not (fer_train and fer_eval):
         raise FileNotFoundError(f"need lfw and/or fer2013 train+validation caches in {cache}, found {[f.name for f in files]}")
     test_people = _read_people(data_root / "lfw" / "peopleDevTest.txt")

@@ -31,12 +31,22 @@ OPSET = 17
 class FrozenTransform(nn.Module):
     """Inference-only copy of a Transform with float16-stored matrices."""
 
-    def __init__(self, t: Transform, inverse: bool, pre: tuple[torch.Tensor, torch.Tensor] | None, post: tuple[torch.Tensor, torch.Tensor] | None) -> None:
+    def __init__(
+        self,
+        t: Transform,
+        inverse: bool,
+        pre: tuple[torch.Tensor, torch.Tensor] | None,
+        post: tuple[torch.Tensor, torch.Tensor] | None,
+        in_scale: torch.Tensor | None = None,
+        out_scale: torch.Tensor | None = None,
+    ) -> None:
         super().__init__()
         self.inverse = inverse
         half = lambda w: w.detach().to(torch.float16).clone()  # noqa: E731
         full = lambda w: w.detach().to(torch.float32).clone()  # noqa: E731
-        self.register_buffer("w_in", half(t.fc_in.weight))
+        # Input scaling (x * in_scale) folds into the first layer's columns.
+        w_in = t.fc_in.weight * in_scale.unsqueeze(0) if in_scale is not None else t.fc_in.weight
+        self.register_buffer("w_in", half(w_in))
         self.register_buffer("b_in", full(t.fc_in.bias))
         self.n_blocks = len(t.blocks)
         for i, block in enumerate(t.blocks):
@@ -45,8 +55,12 @@ class FrozenTransform(nn.Module):
             self.register_buffer(f"b_{i}", full(block.fc.bias))
             self.register_buffer(f"beta_{i}", full(beta))
             self.register_buffer(f"gamma_{i}", half(gamma))
-        self.register_buffer("w_out", half(t.fc_out.weight))
-        self.register_buffer("b_out", full(t.fc_out.bias))
+        # Output scaling folds into the last layer's rows.
+        w_out, b_out = t.fc_out.weight, t.fc_out.bias
+        if out_scale is not None:
+            w_out, b_out = w_out * out_scale.unsqueeze(1), b_out * out_scale
+        self.register_buffer("w_out", half(w_out))
+        self.register_buffer("b_out", full(b_out))
         self.has_pre = pre is not None
         self.has_post = post is not None
         if pre is not None:
@@ -72,8 +86,9 @@ class FrozenTransform(nn.Module):
 
 def frozen_pair(model: DescriptorCodec) -> tuple[FrozenTransform, FrozenTransform]:
     with torch.no_grad():
-        analysis = FrozenTransform(model.analysis, False, (model.mean, model.std), None).eval()
-        synthesis = FrozenTransform(model.synthesis, True, None, (model.mean, model.std)).eval()
+        gain = model.gain()
+        analysis = FrozenTransform(model.analysis, False, (model.mean, model.std), None, out_scale=gain).eval()
+        synthesis = FrozenTransform(model.synthesis, True, None, (model.mean, model.std), in_scale=1.0 / gain).eval()
     return analysis, synthesis
 
 

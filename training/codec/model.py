@@ -24,8 +24,9 @@ class ModelConfig:
     hidden: int = 256
     blocks: int = 2
     latent: int = LATENT_DIM
+    log_gain_init: float = 0.0
 
-    def to_dict(self) -> dict[str, int]:
+    def to_dict(self) -> dict[str, float]:
         return asdict(self)
 
 
@@ -62,17 +63,25 @@ class DescriptorCodec(nn.Module):
         self.analysis = Transform(config.input_dim, config.hidden, config.latent, config.blocks, inverse=False)
         self.synthesis = Transform(config.latent, config.hidden, config.input_dim, config.blocks, inverse=True)
         self.entropy = EntropyBottleneck(config.latent)
+        # Per-channel latent gain (y = gain * analysis, decoder sees y_hat / gain). High rates need
+        # latents spanning hundreds of quantisation steps; a log-gain with its own learning rate gets
+        # there in few CPU epochs, where the weights alone would grow too slowly. Folded into the
+        # neighbouring layers at export.
+        self.log_gain = nn.Parameter(torch.full((config.latent,), float(config.log_gain_init)))
+
+    def gain(self) -> torch.Tensor:
+        return torch.exp(self.log_gain)
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """Raw profile values [N, D] -> continuous latent [N, 256]."""
-        return self.analysis((x - self.mean) / self.std)
+        return self.analysis((x - self.mean) / self.std) * self.gain()
 
     def decode_normalised(self, y_hat: torch.Tensor) -> torch.Tensor:
-        return self.synthesis(y_hat)
+        return self.synthesis(y_hat / self.gain())
 
     def decode(self, y_hat: torch.Tensor) -> torch.Tensor:
         """Latent [N, 256] -> raw profile values [N, D]."""
-        return self.synthesis(y_hat) * self.std + self.mean
+        return self.decode_normalised(y_hat) * self.std + self.mean
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         y = self.encode(x)

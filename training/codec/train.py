@@ -26,12 +26,13 @@ class TrainConfig:
     profile: str
     lambda_r: float
     lambda_mae: float = 1.0
-    epochs: int = 30
+    epochs: int = 12
     batch: int = 256
     lr: float = 1e-3
     aux_lr: float = 1e-2
     # The density networks start far too wide for few epochs on CPU; a faster rate lets them settle.
     entropy_lr: float = 5e-3
+    gain_lr: float = 1e-2
     betas: tuple[float, float] = (0.5, 0.999)
     hidden: int = 256
     blocks: int = 2
@@ -57,11 +58,18 @@ def train_model(x_train: np.ndarray, config: TrainConfig, log=print) -> tuple[De
     torch.manual_seed(config.seed)
     rng = np.random.default_rng(config.seed)
     mean, std = normalisation(x_train)
-    model = DescriptorCodec(ModelConfig(x_train.shape[1], config.hidden, config.blocks), mean, std)
+    # Lower rate weights want wider latents: start the gain near where training would take it.
+    log_gain_init = 0.5 * math.log(max(1.0, 1e-3 / config.lambda_r))
+    model = DescriptorCodec(ModelConfig(x_train.shape[1], config.hidden, config.blocks, log_gain_init=log_gain_init), mean, std)
     density = [p for n, p in model.named_parameters() if n.startswith("entropy.") and not n.endswith("quantiles")]
-    transforms = [p for n, p in model.named_parameters() if not n.startswith("entropy.")]
+    transforms = [p for n, p in model.named_parameters() if not n.startswith("entropy.") and n != "log_gain"]
     optimiser = torch.optim.Adam(
-        [{"params": transforms, "lr": config.lr}, {"params": density, "lr": config.entropy_lr}], betas=config.betas
+        [
+            {"params": transforms, "lr": config.lr},
+            {"params": density, "lr": config.entropy_lr},
+            {"params": [model.log_gain], "lr": config.gain_lr},
+        ],
+        betas=config.betas,
     )
     aux_optimiser = torch.optim.Adam(model.aux_parameters(), lr=config.aux_lr)
     data = torch.from_numpy(np.ascontiguousarray(x_train, dtype=np.float32))
