@@ -26,7 +26,7 @@ class TrainConfig:
     profile: str
     lambda_r: float
     lambda_mae: float = 1.0
-    epochs: int = 12
+    epochs: int = 25
     batch: int = 256
     lr: float = 1e-3
     aux_lr: float = 1e-2

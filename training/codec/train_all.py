@@ -32,7 +32,7 @@ from .train import TrainConfig, load_checkpoint, save_checkpoint, train_model
 
 # lambda_R per rate point, lowest rate first. Tuned on the real caches so the full profile
 # spans roughly 100..2000 bits per descriptor; 1e-3 is the paper's operating point.
-DEFAULT_LAMBDAS = (0.001, 0.0002, 0.00004, 0.000005)
+DEFAULT_LAMBDAS = (0.001, 0.0002, 0.00004, 0.000004)
 FILE_KEYS = {"analysis": "analysis.onnx", "synthesis": "synthesis.onnx", "cdf": "cdf.json"}
 
 
@@ -134,7 +134,7 @@ def main() -> None:
     parser.add_argument("--report", type=Path, default=layout.REPO_ROOT / "docs" / "rate-distortion.md")
     parser.add_argument("--profiles", nargs="*", choices=layout.profile_names())
     parser.add_argument("--lambdas", type=float, nargs="+", default=list(DEFAULT_LAMBDAS))
-    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--epochs", type=int, default=25)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--hidden", type=int, default=256)
     parser.add_argument("--threads", type=int, default=1)

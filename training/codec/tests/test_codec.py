@@ -100,6 +100,8 @@ def test_escape_costs_more_than_any_in_range_value() -> None:
 def test_export_roundtrip_parity_and_id() -> None:
     torch.manual_seed(3)
     model = DescriptorCodec(ModelConfig(input_dim=70, hidden=32, blocks=1), torch.zeros(70), torch.ones(70)).eval()
+    with torch.no_grad():
+        model.log_gain.uniform_(0.0, 2.0)  # the latent gain must fold into the exported layers
     files = export_files(model)
     assert set(files) == {"analysis.onnx", "synthesis.onnx", "cdf.json"}
     assert len(model_id(files)) == 12
@@ -112,6 +114,12 @@ def test_export_roundtrip_parity_and_id() -> None:
     synthesis = ort.InferenceSession(files["synthesis.onnx"])
     np.testing.assert_allclose(analysis.run(["y"], {"x": x})[0], y, atol=1e-5)
     np.testing.assert_allclose(synthesis.run(["x_hat"], {"y_hat": y_hat})[0], x_hat, atol=1e-5)
+    # The float16-stored graphs stay close to the float32 training model.
+    with torch.no_grad():
+        y_ref = model.encode(torch.from_numpy(x)).numpy()
+        x_ref = model.decode(torch.from_numpy(y_hat)).numpy()
+    np.testing.assert_allclose(y, y_ref, rtol=1e-2, atol=1e-2)
+    np.testing.assert_allclose(x_hat, x_ref, rtol=1e-2, atol=1e-2)
 
 
 def test_real_split_holds_out_view1_test_people_and_fer_validation(tmp_path) -> None:
