@@ -41,11 +41,12 @@ def train(
     batch: int = 256,
     seed: int = 0,
     log: Callable[[str], None] = print,
+    weight_decay: float = 1e-4,
 ) -> tuple[nn.Module, float, int]:
     """AdamW + cosine schedule; keeps the state with the best `select` score (higher is better)."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
     best, best_state, best_epoch = -np.inf, copy.deepcopy(model.state_dict()), -1
     for epoch in range(epochs):

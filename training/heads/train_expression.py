@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--blocks", type=int, default=2)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--noise", type=float, default=0.1)
+    ap.add_argument("--dropout", type=float, default=0.2)
+    ap.add_argument("--weight-decay", type=float, default=1e-4)
+    ap.add_argument("--label-smoothing", type=float, default=0.0)
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
 
@@ -52,15 +55,16 @@ def main(argv: list[str] | None = None) -> None:
     va_vars = [xva[:, idx]] + [d[:, idx] for d in codec.decode_all(xva)]
     mean, std = xtr[:, idx].mean(0), xtr[:, idx].std(0) + 1e-6
 
-    model = ResidualMlp(len(idx), len(EXPRESSION_LABELS), mean, std, args.width, args.blocks, softmax=True, dropout=0.2)
-    ce = nn.CrossEntropyLoss()
+    model = ResidualMlp(len(idx), len(EXPRESSION_LABELS), mean, std, args.width, args.blocks, softmax=True, dropout=args.dropout)
+    ce = nn.CrossEntropyLoss(label_smoothing=args.label_smoothing)
     va_t = [torch.from_numpy(v.astype(np.float32)) for v in va_vars]
 
     def accs(m: nn.Module) -> list[float]:
         return [float((m.logits(v).argmax(1).numpy() == yva).mean()) for v in va_t]
 
     model, score, epoch = train(
-        model, tr_vars, ytr, ce, lambda m: float(np.mean(accs(m))), args.epochs, args.lr, std, args.noise
+        model, tr_vars, ytr, ce, lambda m: float(np.mean(accs(m))), args.epochs, args.lr, std, args.noise,
+        weight_decay=args.weight_decay,
     )
     final = accs(model)
     metrics = {
@@ -84,7 +88,8 @@ def main(argv: list[str] | None = None) -> None:
                 "command": "training/.venv/bin/python -m training.heads.train_expression " + shlex.join(sys.argv[1:]),
                 "data": f"FER2013 train descriptors ({args.train.name}, {len(ytr)} rows) + codec round trips",
                 "codecVariants": codec.names(),
-                "architecture": f"residual MLP width {args.width}, {args.blocks} blocks, softmax",
+                "architecture": f"residual MLP width {args.width}, {args.blocks} blocks, dropout {args.dropout}, softmax",
+                "regularisation": {"noise": args.noise, "weightDecay": args.weight_decay, "labelSmoothing": args.label_smoothing},
                 "epochs": args.epochs,
             },
             "metrics": metrics,

@@ -53,7 +53,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--blocks", type=int, default=2)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--noise", type=float, default=0.1)
+    ap.add_argument("--dropout", type=float, default=0.0)
+    ap.add_argument("--weights", default="1,1,0", help="loss weights: MSE, cosine, pairwise-distance (relational)")
     args = ap.parse_args(argv)
+    w_mse, w_cos, w_rel = (float(v) for v in args.weights.split(","))
     torch.set_num_threads(1)
 
     idx = profile_indices("identity")
@@ -87,7 +90,13 @@ def main(argv: list[str] | None = None) -> None:
     def loss_fn(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         mse = ((pred - target) ** 2).sum(1).mean()
         cos = 1 - nn.functional.cosine_similarity(pred, target, dim=1).mean()
-        return mse + cos
+        loss = w_mse * mse + w_cos * cos
+        if w_rel > 0:
+            # Relational distillation: the batch's pairwise distances should match the teacher's,
+            # which is what verification thresholds act on.
+            rel = ((torch.cdist(pred, pred) - torch.cdist(target, target)) ** 2).mean()
+            loss = loss + w_rel * rel
+        return loss
 
     for fold in todo:
         train_mask = folds_of != fold if fold is not None else np.ones(len(keys), bool)
@@ -97,7 +106,7 @@ def main(argv: list[str] | None = None) -> None:
         fit_idx = np.setdiff1d(tr_idx, held)
         tr_vars = [v[fit_idx] for v in variants_all]
         mean, std = tr_vars[0].mean(0), tr_vars[0].std(0) + 1e-6
-        model = ResidualMlp(len(idx), 128, mean, std, args.width, args.blocks)
+        model = ResidualMlp(len(idx), 128, mean, std, args.width, args.blocks, dropout=args.dropout)
         held_t = [torch.from_numpy(v[held]) for v in variants_all]
         yh = torch.from_numpy(y[held])
 
@@ -139,7 +148,8 @@ def main(argv: list[str] | None = None) -> None:
                 ),
                 "teacher": "face-api 128-D embedding of the original photo (FaceEmbedder)",
                 "codecVariants": codec.names(),
-                "architecture": f"residual MLP width {args.width}, {args.blocks} blocks; loss MSE + cosine",
+                "architecture": f"residual MLP width {args.width}, {args.blocks} blocks, dropout {args.dropout}",
+                "loss": f"{w_mse} x MSE + {w_cos} x (1 - cosine) + {w_rel} x pairwise-distance MSE vs the teacher",
                 "epochs": args.epochs,
             },
             "metrics": metrics,
