@@ -18,8 +18,11 @@ pnpm proto:check
 echo "test: lint"
 pnpm lint
 
+mkdir -p artifacts/test
 echo "test: python (training/)"
-training/.venv/bin/python -m pytest -q training
+training/.venv/bin/python -m pytest -q training 2>&1 | tee artifacts/test/pytest.log
 
 echo "test: vitest"
-pnpm test
+pnpm test --reporter=default --reporter=json --outputFile.json=artifacts/test/vitest.json
+
+node scripts/test-summary.mjs artifacts/test/vitest.json artifacts/test/pytest.log
