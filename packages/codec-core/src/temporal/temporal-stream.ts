@@ -22,13 +22,18 @@ export interface TemporalStreamOptions {
   readonly keyFrameIntervalSeconds?: number;
   /** Rate control target; 0 = off (fixed `rateIndex`, dead zone `deadZone`). Default 2000. Unit: bit/s. */
   readonly targetBitrate?: number;
-  /** Per-frame layer (expression-profile model) rate index of the first key frame; with rate control off, of all. Default: the highest available. */
+  /**
+   * Per-frame layer (expression-profile model) rate index of the first key frame; with rate control off, of
+   * all. Default: with rate control on, the lowest available (on the trained models even the lowest rate
+   * point with a dead zone of 1 runs at about 1.3 kbit/s, and the controller only moves one step per key
+   * frame, so starting high overshoots for seconds); with it off, the highest.
+   */
   readonly rateIndex?: number;
   /** Identity-profile model rate index for the identity layer. Default: the lowest available. */
   readonly identityRateIndex?: number;
   /** Dead zone while within budget: residuals with |r| <= this are not sent. Default 1. Unit: latent steps. */
   readonly deadZone?: number;
-  /** Largest dead zone rate control may use. Default 4. Unit: latent steps. */
+  /** Largest dead zone rate control may use. Default 6. Unit: latent steps. */
   readonly maxDeadZone?: number;
   /**
    * Weight of the current frame in the running average of the identity layer's inputs (shape, texture,
@@ -53,7 +58,7 @@ const DEFAULT_TEMPORAL_OPTIONS = Object.freeze({
   keyFrameIntervalSeconds: 2,
   targetBitrate: 2000,
   deadZone: 1,
-  maxDeadZone: 4,
+  maxDeadZone: 6,
   identitySmoothing: 0.1,
   identityThreshold: 0.7,
   lightingThreshold: 0.1,
@@ -117,7 +122,10 @@ function resolveOptions(codec: SemfaceCodec, options: TemporalStreamOptions) {
   }
   const o = {
     ...DEFAULT_TEMPORAL_OPTIONS,
-    rateIndex: motionRates[motionRates.length - 1]!,
+    rateIndex:
+      (options.targetBitrate ?? DEFAULT_TEMPORAL_OPTIONS.targetBitrate) > 0
+        ? motionRates[0]!
+        : motionRates[motionRates.length - 1]!,
     identityRateIndex: identityRates[0]!,
     ...options,
   };
