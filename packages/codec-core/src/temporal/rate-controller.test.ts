@@ -34,6 +34,8 @@ describe('rate controller', () => {
     rc.record(4000);
     expect(rc.deadZone()).toBe(4);
     for (let i = 0; i < 200; i++) rc.record(0);
+    expect(rc.deadZone()).toBe(0); // full credit banked: one below the base
+    rc.record(40 + 100); // 100 bits spent from the 500-bit credit: back to the base
     expect(rc.deadZone()).toBe(1);
   });
 

@@ -20,6 +20,11 @@ export const RATE_DOWN_FRACTION = 1.0;
 export const RATE_UP_FRACTION = 0.6;
 /** Budget that may be banked while under target, in seconds of target rate. */
 export const MAX_CREDIT_SECONDS = 0.5;
+/**
+ * Below this fraction of the full credit (bucket <= -fraction x {@link MAX_CREDIT_SECONDS} of target),
+ * the dead zone drops one below the base: budget that would otherwise be left unused buys precision.
+ */
+export const LOW_DEAD_ZONE_CREDIT_FRACTION = 0.9;
 /** Over-budget bits that raise the dead zone by one step, in seconds of target rate. */
 export const DEAD_ZONE_STEP_SECONDS = 0.25;
 
@@ -28,7 +33,8 @@ export const DEAD_ZONE_STEP_SECONDS = 0.25;
  * - at each key frame, the per-frame layer's rate point steps down one when the last group of pictures
  *   (key frame to key frame) ran above the target, and up one when it ran below 60 % of it;
  * - between key frames a leaky bucket (bits sent minus the per-frame budget, at most 0.5 s of credit)
- *   sets the dead zone: the base dead zone while within budget, +1 per 0.25 s of target rate in excess,
+ *   sets the dead zone: one below the base with at least 90 % of the credit banked, the base while
+ *   within budget, +1 per 0.25 s of target rate in excess,
  *   up to the maximum. Residuals inside the dead zone are not sent; a frame with none left is a skip.
  */
 export class RateController {
@@ -64,7 +70,10 @@ export class RateController {
   /** Dead zone for the next delta frame. */
   deadZone(): number {
     const s = this.settings;
-    if (s.targetBitrate <= 0 || this.bucket <= 0) return s.baseDeadZone;
+    if (s.targetBitrate <= 0) return s.baseDeadZone;
+    const credit = s.targetBitrate * MAX_CREDIT_SECONDS * LOW_DEAD_ZONE_CREDIT_FRACTION;
+    if (this.bucket <= -credit) return Math.max(0, s.baseDeadZone - 1);
+    if (this.bucket <= 0) return s.baseDeadZone;
     const step = s.targetBitrate * DEAD_ZONE_STEP_SECONDS;
     return Math.min(s.maxDeadZone, s.baseDeadZone + Math.ceil(this.bucket / step));
   }
