@@ -1,0 +1,32 @@
+"""Heads: threshold choice, ONNX export parity and manifest upsert."""
+
+import json
+
+import numpy as np
+import onnxruntime as ort
+import torch
+
+from training.heads.export import export_onnx, write_head
+from training.heads.model import ResidualMlp
+from training.heads.train_verification import best_threshold
+
+
+def test_best_threshold_separates():
+    d = np.array([0.1, 0.2, 0.8, 0.9])
+    same = np.array([True, True, False, False])
+    t, acc = best_threshold(d, same)
+    assert 0.2 < t < 0.8 and acc == 1.0
+
+
+def test_export_matches_torch_and_manifest_upserts(tmp_path):
+    torch.manual_seed(0)
+    m = ResidualMlp(5, 3, np.zeros(5), np.ones(5), width=8, blocks=1, softmax=True)
+    data = export_onnx(m, 5, "probabilities")
+    x = np.random.default_rng(0).standard_normal((4, 5)).astype(np.float32)
+    y = ort.InferenceSession(data).run(None, {"x": x})[0]
+    np.testing.assert_allclose(y, m(torch.from_numpy(x)).detach().numpy(), atol=1e-5)
+    entry = {"kind": "expression", "file": "e.onnx", "profile": "expression", "inputDim": 5, "outputDim": 3}
+    write_head(tmp_path, entry, data)
+    write_head(tmp_path, entry, data)
+    heads = json.loads((tmp_path / "manifest.json").read_text())["heads"]
+    assert len(heads) == 1 and len(heads[0]["sha256"]) == 64
