@@ -24,6 +24,11 @@ export interface DemoOptions {
   /** Face model folder. Default: the extractor's packaged model, else a mean-shape stand-in. */
   readonly faceModelDir?: string | undefined;
   /**
+   * Receiver head folder (manifest.json + ONNX). Default: the heads shipped with @semface/sdk. Missing
+   * models are not fatal: the expression and verification fields show `n/a (no head models)`.
+   */
+  readonly headsModelsDir?: string | undefined;
+  /**
    * Stream coding: `temporal` (layered temporal stream, rate-controlled to `targetKbps`) or `intra`
    * (every frame coded on its own with `coder`, `rateIndex`, `keyFrameInterval`). Default `temporal`.
    */
@@ -46,7 +51,7 @@ export const DEMO_CODINGS = Object.freeze(['temporal', 'intra'] as const);
 /** Name of a demo stream coding. */
 export type DemoCoding = (typeof DEMO_CODINGS)[number];
 
-type MaybeUnset = 'input' | 'durationSeconds' | 'codecModelsDir' | 'faceModelDir';
+type MaybeUnset = 'input' | 'durationSeconds' | 'codecModelsDir' | 'faceModelDir' | 'headsModelsDir';
 
 /** Validated options: every field set, except those whose default is "unset". */
 export type ResolvedDemoOptions = Readonly<
@@ -65,6 +70,7 @@ export const DEMO_DEFAULTS: ResolvedDemoOptions = Object.freeze({
   previewWidth: 320,
   codecModelsDir: undefined,
   faceModelDir: undefined,
+  headsModelsDir: undefined,
   coding: 'temporal' as DemoCoding,
   targetKbps: 2,
   keyFrameIntervalSeconds: 2,
@@ -91,6 +97,7 @@ export function resolveDemoOptions(options: DemoOptions = {}): ResolvedDemoOptio
   optString('input', o.input);
   optString('codecModelsDir', o.codecModelsDir);
   optString('faceModelDir', o.faceModelDir);
+  optString('headsModelsDir', o.headsModelsDir);
   num('port', o.port, 0, 65535, true);
   if (typeof o.host !== 'string' || o.host === '') throw new TypeError('host must be a non-empty string');
   if (o.durationSeconds !== undefined) num('durationSeconds', o.durationSeconds, 0.1, 31 * 24 * 3600);

@@ -11,6 +11,7 @@ import { DemoModelsMissingError } from './errors.js';
 import { AvatarReceiver } from './pipeline/avatar-receiver.js';
 import { nowMs } from './pipeline/clock.js';
 import { FaceSender } from './pipeline/face-sender.js';
+import { FaceUnderstanding, loadReceiverHeads } from './pipeline/face-understanding.js';
 import { CameraSource } from './sources/camera-source.js';
 import { openInput } from './sources/open-input.js';
 import { rgbaFromImageBytes } from './sources/preview-jpeg.js';
@@ -138,10 +139,19 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       cleanups.push(async () => room.dispose());
       return room;
     };
-    const receiver = new AvatarReceiver(await join('demo-receiver'), fitter);
+    const headsLoad = await loadReceiverHeads(o.headsModelsDir);
+    if (!headsLoad.heads)
+      log(`receiver heads: none (${headsLoad.reason}); expression and verification show n/a`);
+    const receiverRoom = await join('demo-receiver');
+    const receiver = new AvatarReceiver(receiverRoom, fitter);
+    const understanding = headsLoad.heads ? new FaceUnderstanding(receiverRoom, headsLoad.heads) : undefined;
+    if (understanding) cleanups.push(() => understanding.close());
     const sender = new FaceSender(detector, fitter, await join('demo-sender'));
     const codecModelId = describeCodec(codec, o);
     const board = new DemoStatsBoard();
+    board.headsLoaded(understanding !== undefined, headsLoad.reason);
+    understanding?.on('result', (r) => board.understood(r));
+    understanding?.on('headError', (err) => log(`receiver head error: ${err.message}`));
     const pages = new ViewerServer();
     const url = await pages.listen(o.port, o.host);
     cleanups.push(() => pages.close());

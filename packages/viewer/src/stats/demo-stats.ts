@@ -1,5 +1,6 @@
 import type { AvatarFrame } from '../pipeline/avatar-receiver.js';
 import { nowMs } from '../pipeline/clock.js';
+import type { UnderstandingResult } from '../pipeline/face-understanding.js';
 import type { SenderStep } from '../pipeline/face-sender.js';
 import { type LatencySummary, LatencyRecorder } from './latency-recorder.js';
 import { RateMeter } from './rate-meter.js';
@@ -27,11 +28,40 @@ export interface DemoStats {
   readonly cameraToDrawnMs: LatencySummary;
   /** Last input label. */
   readonly input: string;
-  /** Expression head output; 'n/a' until the SDK ships the head. */
+  /** Last expression head output, `label (probability)`; `n/a (no head models)` without heads. */
   readonly expression: string;
-  /** Verification head output; 'n/a' until the SDK ships the head. */
+  /**
+   * Last verification against the participant's first face, `same person, distance d, threshold t`;
+   * `n/a (no head models)` without heads.
+   */
   readonly verification: string;
+  /** Receiver head totals. */
+  readonly heads: HeadsSummary;
 }
+
+/** Totals of the receiver heads over the run. */
+export interface HeadsSummary {
+  /** Whether the SDK receiver heads were loaded. */
+  readonly loaded: boolean;
+  /** Why not, when they were not. */
+  readonly reason?: string;
+  /** Descriptors the heads ran on (the head skips to the newest frame when busy). */
+  readonly frames: number;
+  /** Frames per expression label. */
+  readonly expressionCounts: Readonly<Record<string, number>>;
+  /** Verifications against the first face seen from the participant. */
+  readonly verify: {
+    readonly comparisons: number;
+    readonly same: number;
+    readonly different: number;
+    readonly meanDistance: number | null;
+    readonly maxDistance: number | null;
+    readonly threshold: number | null;
+  };
+}
+
+/** Shown for the head fields when the demo has no head models. */
+export const NO_HEADS_TEXT = 'n/a (no head models)';
 
 /** Collects the demo's numbers from the sender, the receiver and the page. */
 export class DemoStatsBoard {
@@ -47,6 +77,44 @@ export class DemoStatsBoard {
   #bits = 0;
   #lastBits: number | null = null;
   #input = '';
+  #headsLoaded = false;
+  #headsReason: string | undefined = NO_HEADS_TEXT;
+  #headFrames = 0;
+  #expression = NO_HEADS_TEXT;
+  #verification = NO_HEADS_TEXT;
+  readonly #labels: Record<string, number> = {};
+  #compared = 0;
+  #same = 0;
+  #distanceSum = 0;
+  #distanceMax: number | null = null;
+  #threshold: number | null = null;
+
+  /** Records whether the receiver heads run (`reason`: why not). */
+  headsLoaded(loaded: boolean, reason?: string): void {
+    this.#headsLoaded = loaded;
+    this.#headsReason = loaded ? undefined : reason;
+    const text = loaded ? 'waiting…' : NO_HEADS_TEXT;
+    this.#expression = text;
+    this.#verification = text;
+  }
+
+  understood(r: UnderstandingResult): void {
+    this.#headFrames++;
+    if (r.expression) {
+      const { label, probability } = r.expression;
+      this.#expression = `${label} (${probability.toFixed(2)})`;
+      this.#labels[label] = (this.#labels[label] ?? 0) + 1;
+    }
+    const v = r.verification;
+    if (v) {
+      this.#verification = `${v.same ? 'same person' : 'different person'}, distance ${v.distance.toFixed(3)}, threshold ${v.threshold.toFixed(3)} (vs first face)`;
+      this.#compared++;
+      if (v.same) this.#same++;
+      this.#distanceSum += v.distance;
+      this.#distanceMax = Math.max(this.#distanceMax ?? 0, v.distance);
+      this.#threshold = v.threshold;
+    }
+  }
 
   sent(s: SenderStep): void {
     this.#input = s.label;
@@ -87,8 +155,22 @@ export class DemoStatsBoard {
       captureToDrawnMs: this.#drawn.summary(),
       cameraToDrawnMs: this.#camera.summary(),
       input: this.#input,
-      expression: 'n/a',
-      verification: 'n/a',
+      expression: this.#expression,
+      verification: this.#verification,
+      heads: {
+        loaded: this.#headsLoaded,
+        ...(this.#headsReason !== undefined ? { reason: this.#headsReason } : {}),
+        frames: this.#headFrames,
+        expressionCounts: { ...this.#labels },
+        verify: {
+          comparisons: this.#compared,
+          same: this.#same,
+          different: this.#compared - this.#same,
+          meanDistance: this.#compared ? this.#distanceSum / this.#compared : null,
+          maxDistance: this.#distanceMax,
+          threshold: this.#threshold,
+        },
+      },
     };
   }
 }
