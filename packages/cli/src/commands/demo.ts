@@ -20,6 +20,8 @@ Options:
   --no-open             do not open a browser
   --codec-models DIR    codec model folder (default: models shipped with @semface/codec-core)
   --face-model DIR      face model folder (default: the extractor's; a mean-shape stand-in if absent)
+  --heads-models DIR    receiver head folder (expression, verification; default: shipped with
+                        @semface/sdk; without them the page shows "n/a (no head models)")
   --coding C            temporal | intra (default ${DEMO_DEFAULTS.coding}): layered temporal stream,
                         rate-controlled, or every frame coded on its own (the old coding)
   --target-kbps K       temporal: rate-control target, kbit/s (default ${DEMO_DEFAULTS.targetKbps})
@@ -54,6 +56,21 @@ function summary(r: DemoReport): string {
     `capture -> decoded: median ${ms(r.captureToDecodedMs.medianMs)}, p99 ${ms(r.captureToDecodedMs.p99Ms)}`,
     `capture -> drawn:   median ${ms(r.captureToDrawnMs.medianMs)}, p99 ${ms(r.captureToDrawnMs.p99Ms)} (${r.captureToDrawnMs.count} frames)`,
     `camera -> drawn:    median ${ms(r.cameraToDrawnMs.medianMs)}, p99 ${ms(r.cameraToDrawnMs.p99Ms)} (${r.cameraToDrawnMs.count} frames)`,
+    heads(r),
+  ].join('\n');
+}
+
+function heads(r: DemoReport): string {
+  const h = r.heads;
+  if (!h.loaded) return `receiver heads: n/a (no head models: ${h.reason ?? 'not loaded'})`;
+  const labels = Object.entries(h.expressionCounts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([l, n]) => `${l} ${n}`)
+    .join(', ');
+  const v = h.verify;
+  return [
+    `receiver heads: ${h.frames} frames; expressions ${labels || 'none'}`,
+    `verification vs first face: ${v.same} same, ${v.different} different (mean distance ${v.meanDistance?.toFixed(3) ?? 'n/a'}, threshold ${v.threshold?.toFixed(3) ?? 'n/a'})`,
   ].join('\n');
 }
 
@@ -74,6 +91,7 @@ export const demoCommand: Command = {
         'no-open': { type: 'boolean', default: false },
         'codec-models': { type: 'string' },
         'face-model': { type: 'string' },
+        'heads-models': { type: 'string' },
         coding: { type: 'string' },
         'target-kbps': { type: 'string' },
         'key-seconds': { type: 'string' },
@@ -98,6 +116,7 @@ export const demoCommand: Command = {
       durationSeconds: numberOption('duration', values.duration),
       codecModelsDir: values['codec-models'],
       faceModelDir: values['face-model'],
+      headsModelsDir: values['heads-models'],
       coding,
       targetKbps: numberOption('target-kbps', values['target-kbps']),
       keyFrameIntervalSeconds: numberOption('key-seconds', values['key-seconds']),
