@@ -32,7 +32,7 @@ from .train import TrainConfig, load_checkpoint, save_checkpoint, train_model
 
 # lambda_R per rate point, lowest rate first. Tuned on the real caches so the full profile
 # spans roughly 100..2000 bits per descriptor; 1e-3 is the paper's operating point.
-DEFAULT_LAMBDAS = (0.001, 0.0002, 0.00004, 0.000004)
+DEFAULT_LAMBDAS = (0.001, 0.0002, 0.00004, 0.000004, 0.000001)
 FILE_KEYS = {"analysis": "analysis.onnx", "synthesis": "synthesis.onnx", "cdf": "cdf.json"}
 
 
