@@ -23,6 +23,6 @@ echo "test: python (training/)"
 training/.venv/bin/python -m pytest -q training 2>&1 | tee artifacts/test/pytest.log
 
 echo "test: vitest"
-pnpm test --reporter=default --reporter=json --outputFile.json=artifacts/test/vitest.json
+pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=artifacts/test/vitest.json
 
 node scripts/test-summary.mjs artifacts/test/vitest.json artifacts/test/pytest.log
