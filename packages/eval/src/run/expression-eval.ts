@@ -1,6 +1,4 @@
 import { existsSync } from 'node:fs';
-import { imageCodec } from '../baselines/image-codecs.js';
-import { settingsForBudget } from '../baselines/budget-search.js';
 import { type RawImage, resizeRaw } from '../baselines/raw-image.js';
 import { type DescriptorCache, cacheRow, imageKey, loadDescriptorCache } from '../data/descriptor-cache.js';
 import { EXPRESSION_LABELS, type ExpressionSet, readExpressionSet } from '../data/expression-set.js';
@@ -10,8 +8,8 @@ import { argmax, classificationScore } from '../metrics/classification.js';
 import { EmotionModel } from '../models/emotion-model.js';
 import { descriptorVariants, loadCodec, loadHeads } from './descriptor-variants.js';
 import type { EvalPoint } from './eval-point.js';
-import { type CommonEvalOptions, type ExpressionEvalOptions, FALLBACK_BUDGETS } from './eval-options.js';
-import { roundBudgets } from './verification-eval.js';
+import type { CommonEvalOptions, ExpressionEvalOptions } from './eval-options.js';
+import { sweepImageBudgets } from './image-budget-sweep.js';
 
 function scoreItems(
   truth: readonly number[],
@@ -108,7 +106,6 @@ async function imageBaselines(
   notes: string[],
   semfaceBits: readonly number[],
 ): Promise<EvalPoint[]> {
-  const progress = common.onProgress ?? (() => {});
   const points: EvalPoint[] = [];
   const imgSet = e.imageLimit !== undefined ? await readExpressionSet(e.root, e.imageLimit) : set;
   const imgTruth = imgSet.items.map((it) => it.classIndex);
@@ -127,42 +124,22 @@ async function imageBaselines(
       ...(await evaluate(images)),
       scorer: 'emotion.onnx on the original image',
     });
-    const budgets = common.budgets ?? (semfaceBits.length ? roundBudgets(semfaceBits) : FALLBACK_BUDGETS);
     const same = images.every((im) => im.size === native);
     const base = same ? images : images.map((im) => resizeRaw(im, native));
-    const calibration = base.slice(0, common.calibrationImages);
-    for (const name of common.imageCodecs) {
-      const codec = imageCodec(name);
-      for (const budget of budgets) {
-        progress({ phase: `expression: ${name} ${Math.round(budget)} bits`, done: 0, total: 0 });
-        const settings = await settingsForBudget(codec, calibration, e.sizes, budget, common.sizeCandidates);
-        if (settings.length === 0) {
-          notes.push(`expression: ${name} cannot reach ${Math.round(budget)} bits at any size`);
-          continue;
-        }
-        const candidates: EvalPoint[] = [];
-        for (const s of settings) {
-          const coded = await codec.code(
-            base.map((im) => resizeRaw(im, s.size)),
-            s.quality,
-          );
-          const bits = (8 * coded.bytes.reduce((a, b) => a + b, 0)) / coded.bytes.length;
-          candidates.push({
-            task: 'expression',
-            family: 'image',
-            curve: name,
-            bitsPerFace: bits,
-            ...(await evaluate(coded.decoded)),
-            budgetBits: budget,
-            size: s.size,
-            quality: s.quality,
-            scorer: 'emotion.onnx on the decoded image',
-          });
-        }
-        const best = candidates.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
-        points.push(...candidates.map((c) => ({ ...c, best: c === best })));
-      }
-    }
+    points.push(
+      ...(await sweepImageBudgets(
+        {
+          task: 'expression',
+          images: base,
+          sizes: e.sizes,
+          semfaceBits,
+          evaluate,
+          scorer: 'emotion.onnx on the decoded image',
+        },
+        common,
+        notes,
+      )),
+    );
   } finally {
     await model.dispose();
   }

@@ -2,9 +2,7 @@ import { existsSync } from 'node:fs';
 import { profileIndices } from '@semface/codec-core';
 import { FaceEmbedder } from '@semface/extractor';
 import type { ReceiverHeads } from '@semface/sdk';
-import { imageCodec } from '../baselines/image-codecs.js';
-import { settingsForBudget } from '../baselines/budget-search.js';
-import { type RawImage, rawToRgba, resizeRaw } from '../baselines/raw-image.js';
+import { type RawImage, rawToRgba } from '../baselines/raw-image.js';
 import { type DescriptorCache, cacheRow, imageKey, loadDescriptorCache } from '../data/descriptor-cache.js';
 import { type VerificationSet, readVerificationSet } from '../data/verification-set.js';
 import { EvalDatasetError } from '../errors.js';
@@ -13,7 +11,7 @@ import { type ScoredPair, cosineDistance, euclidean, kFoldVerification } from '.
 import { descriptorVariants, loadCodec, loadHeads } from './descriptor-variants.js';
 import type { EvalPoint } from './eval-point.js';
 import type { CommonEvalOptions, VerificationEvalOptions } from './eval-options.js';
-import { FALLBACK_BUDGETS } from './eval-options.js';
+import { sweepImageBudgets } from './image-budget-sweep.js';
 
 type Vectors = (Float32Array | undefined)[];
 
@@ -183,47 +181,22 @@ async function imageBaselines(
       ...(await evaluate(present)),
       scorer: 'face-api embedding of the uncompressed crop, euclidean',
     });
-    const budgets = common.budgets ?? (semfaceBits.length ? roundBudgets(semfaceBits) : FALLBACK_BUDGETS);
-    const calibration = present.slice(0, common.calibrationImages);
-    for (const name of common.imageCodecs) {
-      const codec = imageCodec(name);
-      for (const budget of budgets) {
-        progress({ phase: `verification: ${name} ${Math.round(budget)} bits`, done: 0, total: 0 });
-        const settings = await settingsForBudget(codec, calibration, v.sizes, budget, common.sizeCandidates);
-        if (settings.length === 0) {
-          notes.push(`verification: ${name} cannot reach ${Math.round(budget)} bits at any size`);
-          continue;
-        }
-        const candidates: EvalPoint[] = [];
-        for (const s of settings) {
-          const coded = await codec.code(
-            present.map((c) => resizeRaw(c, s.size)),
-            s.quality,
-          );
-          const bits = (8 * coded.bytes.reduce((a, b) => a + b, 0)) / coded.bytes.length;
-          candidates.push({
-            task: 'verification',
-            family: 'image',
-            curve: name,
-            bitsPerFace: bits,
-            ...(await evaluate(coded.decoded)),
-            budgetBits: budget,
-            size: s.size,
-            quality: s.quality,
-            scorer: 'face-api embedding of the decoded crop, euclidean',
-          });
-        }
-        const best = candidates.reduce((a, b) => (b.accuracy > a.accuracy ? b : a));
-        points.push(...candidates.map((c) => ({ ...c, best: c === best })));
-      }
-    }
+    points.push(
+      ...(await sweepImageBudgets(
+        {
+          task: 'verification',
+          images: present,
+          sizes: v.sizes,
+          semfaceBits,
+          evaluate,
+          scorer: 'face-api embedding of the decoded crop, euclidean',
+        },
+        common,
+        notes,
+      )),
+    );
   } finally {
     await embedder.dispose();
   }
   return points;
-}
-
-/** Distinct budgets from measured semface rates (rounded to 10 bits). */
-export function roundBudgets(bits: readonly number[]): number[] {
-  return [...new Set(bits.map((b) => Math.max(10, Math.round(b / 10) * 10)))].sort((a, b) => a - b);
 }
