@@ -1,5 +1,6 @@
 import type { semface } from '@semface/protocol';
 import type { DecodedCodecFrame, DescriptorFrameDecoder } from '../codec/descriptor-codec.js';
+import { KeyFrameRequestLimiter } from './key-frame-request-limiter.js';
 import { SerialQueue } from './serial-queue.js';
 
 /** What a receiver reports back to its room. */
@@ -29,16 +30,15 @@ export class StreamReceiver {
   readonly #queue = new SerialQueue();
   readonly #hooks: ReceiverHooks;
   readonly #maxPending: number;
-  readonly #keyRequestIntervalMs: number;
+  readonly #keyRequests: KeyFrameRequestLimiter;
   #decoder: Promise<DescriptorFrameDecoder> | undefined;
-  #lastKeyRequest = Number.NEGATIVE_INFINITY;
   #healthy = true;
   #closed = false;
 
   constructor(hooks: ReceiverHooks, maxPending: number, keyRequestIntervalMs: number) {
     this.#hooks = hooks;
     this.#maxPending = maxPending;
-    this.#keyRequestIntervalMs = keyRequestIntervalMs;
+    this.#keyRequests = new KeyFrameRequestLimiter(() => hooks.requestKeyFrame(), keyRequestIntervalMs);
   }
 
   /** Queues one received frame for decoding. */
@@ -46,7 +46,7 @@ export class StreamReceiver {
     if (this.#closed) return;
     if (this.#queue.pending >= this.#maxPending && !isReliable(frame.kind)) {
       // Decoding cannot keep up: shed deltas; the codec will want a key frame after the gap.
-      this.#lossDetected();
+      this.#keyRequests.lossDetected();
       return;
     }
     void this.#queue.run(() => this.#decode(frame));
@@ -70,22 +70,12 @@ export class StreamReceiver {
       const first = this.#healthy;
       this.#healthy = false;
       this.#hooks.failed(frame, err, first);
-      this.#lossDetected();
+      this.#keyRequests.lossDetected();
       return;
     }
     if (this.#closed) return;
-    if (decoded.keyFrame) {
-      // A fresh loss after this point deserves an immediate request.
-      this.#lastKeyRequest = Number.NEGATIVE_INFINITY;
-    }
+    if (decoded.keyFrame) this.#keyRequests.keyFrameDecoded();
     this.#healthy = true;
     this.#hooks.decoded(frame, decoded);
-  }
-
-  #lossDetected(): void {
-    const now = performance.now();
-    if (now - this.#lastKeyRequest < this.#keyRequestIntervalMs) return;
-    this.#lastKeyRequest = now;
-    this.#hooks.requestKeyFrame();
   }
 }

@@ -2,6 +2,7 @@ import { FrameKind, type semface } from '@semface/protocol';
 import type { DecodedCodecFrame } from '../codec/descriptor-codec.js';
 import type { TemporalFrameDecoder } from '../codec/temporal-codec.js';
 import type { ReceiverHooks } from './stream-receiver.js';
+import { KeyFrameRequestLimiter } from './key-frame-request-limiter.js';
 import { SerialQueue } from './serial-queue.js';
 
 /** Hooks of a {@link TemporalStreamReceiver}: those of a frame receiver, with a temporal decoder. */
@@ -20,17 +21,16 @@ export class TemporalStreamReceiver {
   readonly #queue = new SerialQueue();
   readonly #hooks: TemporalReceiverHooks;
   readonly #maxPending: number;
-  readonly #keyRequestIntervalMs: number;
+  readonly #keyRequests: KeyFrameRequestLimiter;
   #decoder: Promise<TemporalFrameDecoder> | undefined;
   #lastSeq: number | undefined;
-  #lastKeyRequest = Number.NEGATIVE_INFINITY;
   #healthy = true;
   #closed = false;
 
   constructor(hooks: TemporalReceiverHooks, maxPending: number, keyRequestIntervalMs: number) {
     this.#hooks = hooks;
     this.#maxPending = maxPending;
-    this.#keyRequestIntervalMs = keyRequestIntervalMs;
+    this.#keyRequests = new KeyFrameRequestLimiter(() => hooks.requestKeyFrame(), keyRequestIntervalMs);
   }
 
   /** Queues one received frame for decoding. */
@@ -67,7 +67,7 @@ export class TemporalStreamReceiver {
     this.#lastSeq = seq;
     if (!isKey && decoder.needsKeyFrame) {
       // Lost packets or a late join: expected on a lossy relay, so no error event.
-      this.#lossDetected();
+      this.#keyRequests.lossDetected();
       return;
     }
     let decoded: DecodedCodecFrame;
@@ -84,7 +84,7 @@ export class TemporalStreamReceiver {
       return;
     }
     if (this.#closed) return;
-    if (decoded.keyFrame) this.#lastKeyRequest = Number.NEGATIVE_INFINITY;
+    if (decoded.keyFrame) this.#keyRequests.keyFrameDecoded();
     this.#healthy = true;
     this.#hooks.decoded(frame, decoded);
   }
@@ -93,13 +93,6 @@ export class TemporalStreamReceiver {
     const first = this.#healthy;
     this.#healthy = false;
     this.#hooks.failed(frame, err, first);
-    this.#lossDetected();
-  }
-
-  #lossDetected(): void {
-    const now = performance.now();
-    if (now - this.#lastKeyRequest < this.#keyRequestIntervalMs) return;
-    this.#lastKeyRequest = now;
-    this.#hooks.requestKeyFrame();
+    this.#keyRequests.lossDetected();
   }
 }
