@@ -13,16 +13,14 @@ import {
   FILE_HEADER_BYTES,
   FILE_MAGIC,
   MAX_FRAME_PAYLOAD_BYTES,
-  MODEL_ID_BYTES,
 } from './constants.js';
 import { crc32 } from './crc32.js';
-import { modelIdFromBytes, modelIdToBytes } from './model-id.js';
 import {
   type StreamParams,
   assertStreamParams,
-  coderToWire,
   paramsFromWire,
-  profileToWire,
+  readStreamParamsWire,
+  writeStreamParams,
 } from './stream-params.js';
 
 /** A parsed batch file: its params and one payload view per frame (views into the input, no copy). */
@@ -53,11 +51,7 @@ export function writeFile(params: StreamParams, payloads: readonly Uint8Array[])
   w.raw(FILE_MAGIC);
   w.u8(BITSTREAM_VERSION);
   w.u8(0);
-  w.raw(modelIdToBytes(params.modelId));
-  w.u8(profileToWire(params.profile));
-  w.u8(params.rateIndex);
-  w.u8(coderToWire(params.coder));
-  w.u16(params.latentDim);
+  writeStreamParams(w, params);
   w.u32(payloads.length);
   for (const p of payloads) w.varint(p.length);
   for (const p of payloads) w.raw(p);
@@ -84,11 +78,7 @@ export function parseFile(bytes: Uint8Array): ParsedFile {
   }
   const flags = r.u8();
   if (flags !== 0) throw new InvalidHeaderError(`reserved file flags set: 0x${flags.toString(16)}`);
-  const modelId = modelIdFromBytes(r.view(MODEL_ID_BYTES));
-  const profileByte = r.u8();
-  const rateIndex = r.u8();
-  const coderByte = r.u8();
-  const latentDim = r.u16();
+  const wire = readStreamParamsWire(r);
   const frameCount = r.u32();
   // Check the CRC before trusting the length table, so random corruption reports as a CRC error.
   // Every frame takes at least one length byte, which bounds frameCount by the input size.
@@ -120,7 +110,7 @@ export function parseFile(bytes: Uint8Array): ParsedFile {
       `file CRC-32 mismatch: stored 0x${stored.toString(16)}, computed 0x${actual.toString(16)}`,
     );
   }
-  const params = paramsFromWire(modelId, profileByte, rateIndex, coderByte, latentDim);
+  const params = paramsFromWire(...wire);
   const payloads = lengths.map((n) => r.view(n));
   return { params, payloads, overheadBytes: bytes.length - total };
 }

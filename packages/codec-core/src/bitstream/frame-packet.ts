@@ -7,17 +7,15 @@ import {
   FRAME_MARKER,
   FrameFlag,
   MAX_FRAME_PAYLOAD_BYTES,
-  MODEL_ID_BYTES,
   STREAM_PARAMS_BYTES,
 } from './constants.js';
 import { crc32 } from './crc32.js';
-import { modelIdFromBytes, modelIdToBytes } from './model-id.js';
 import {
   type StreamParams,
   assertStreamParams,
-  coderToWire,
   paramsFromWire,
-  profileToWire,
+  readStreamParamsWire,
+  writeStreamParams,
 } from './stream-params.js';
 
 /** Per-frame fields of a frame packet. */
@@ -68,13 +66,7 @@ export function writeFramePacket(
   const w = new ByteWriter(framePacketLength(payload.length, frame.keyFrame));
   w.u8(FRAME_MARKER | BITSTREAM_VERSION);
   w.u8(frame.keyFrame ? FrameFlag.keyFrame : 0);
-  if (frame.keyFrame && params) {
-    w.raw(modelIdToBytes(params.modelId));
-    w.u8(profileToWire(params.profile));
-    w.u8(params.rateIndex);
-    w.u8(coderToWire(params.coder));
-    w.u16(params.latentDim);
-  }
+  if (frame.keyFrame && params) writeStreamParams(w, params);
   w.u16(frame.sequence);
   w.varint(payload.length);
   w.raw(payload);
@@ -105,8 +97,7 @@ export function parseFramePacket(bytes: Uint8Array, offset = 0): ParsedFramePack
     throw new InvalidHeaderError(`reserved frame flags set: 0x${flags.toString(16)}`);
   }
   const keyFrame = (flags & FrameFlag.keyFrame) !== 0;
-  let wire: [string, number, number, number, number] | undefined;
-  if (keyFrame) wire = [modelIdFromBytes(r.view(MODEL_ID_BYTES)), r.u8(), r.u8(), r.u8(), r.u16()];
+  const wire = keyFrame ? readStreamParamsWire(r) : undefined;
   const sequence = r.u16();
   const payloadLength = r.varint(MAX_VARINT_BYTES);
   if (payloadLength > MAX_FRAME_PAYLOAD_BYTES)

@@ -1,7 +1,10 @@
 import { PROFILE_NAMES, type ProfileName } from '../descriptor/layout.js';
 import { InvalidHeaderError } from '../errors.js';
 import { CODER_NAMES, type CoderName, MAX_LATENT_DIM } from './constants.js';
-import { isModelId } from './model-id.js';
+import type { ByteReader } from './byte-reader.js';
+import type { ByteWriter } from './byte-writer.js';
+import { MODEL_ID_BYTES } from './constants.js';
+import { isModelId, modelIdFromBytes, modelIdToBytes } from './model-id.js';
 
 /** What a decoder must know before it can decode any frame; carried by file headers and frame packets. */
 export interface StreamParams {
@@ -58,4 +61,30 @@ export function profileToWire(profile: ProfileName): number {
 /** Wire value of a coder. */
 export function coderToWire(coder: CoderName): number {
   return CODER_NAMES.indexOf(coder);
+}
+
+/** Raw values of a stream params block as read, before {@link paramsFromWire} checks them. */
+export type StreamParamsWire = [
+  modelId: string,
+  profileByte: number,
+  rateIndex: number,
+  coderByte: number,
+  latentDim: number,
+];
+
+/** Writes the stream params block (`STREAM_PARAMS_BYTES` bytes) shared by file headers and key frames. */
+export function writeStreamParams(w: ByteWriter, params: StreamParams): void {
+  w.raw(modelIdToBytes(params.modelId));
+  w.u8(profileToWire(params.profile));
+  w.u8(params.rateIndex);
+  w.u8(coderToWire(params.coder));
+  w.u16(params.latentDim);
+}
+
+/**
+ * Reads a stream params block's raw values; callers map them with {@link paramsFromWire} only after
+ * the CRC holds, so random corruption reports as a CRC error.
+ */
+export function readStreamParamsWire(r: ByteReader): StreamParamsWire {
+  return [modelIdFromBytes(r.view(MODEL_ID_BYTES)), r.u8(), r.u8(), r.u8(), r.u16()];
 }
