@@ -49,3 +49,9 @@ export interface EvalPoint {
   readonly scorer: string;
   readonly perFold?: readonly number[];
 }
+
+/** The accuracy fields of a point, as a task's scorer produces them. */
+export type PointScore = Pick<
+  EvalPoint,
+  'accuracy' | 'std' | 'accuracyCovered' | 'items' | 'covered' | 'perFold'
+>;

@@ -6,6 +6,7 @@ import { EvalDatasetError } from '../errors.js';
 import { grayImages } from '../images/face-crops.js';
 import { argmax, classificationScore } from '../metrics/classification.js';
 import { EmotionModel } from '../models/emotion-model.js';
+import { descriptorPoint } from './descriptor-point.js';
 import { descriptorVariants, loadCodec, loadHeads } from './descriptor-variants.js';
 import type { EvalPoint } from './eval-point.js';
 import type { CommonEvalOptions, ExpressionEvalOptions } from './eval-options.js';
@@ -76,22 +77,14 @@ async function descriptorPoints(
         return argmax(order.map((j) => (j >= 0 ? p[j]! : -1)));
       });
       if (variant.retrained) semfaceBits.push(variant.bitsPerFace);
-      points.push({
-        task: 'expression',
-        family: variant.ceiling ? 'ceiling' : 'descriptor',
-        curve: variant.curve,
-        bitsPerFace: variant.bitsPerFace,
-        ...scoreItems(truth, predicted, present),
-        ...(variant.profile !== undefined ? { profile: variant.profile } : {}),
-        ...(variant.rateIndex !== undefined ? { rateIndex: variant.rateIndex } : {}),
-        ...(variant.coder !== undefined ? { coder: variant.coder } : {}),
-        ...(variant.retrained !== undefined ? { retrained: variant.retrained } : {}),
-        ...(variant.modelId !== undefined ? { modelId: variant.modelId } : {}),
-        ...(variant.overheadBitsPerFace !== undefined
-          ? { overheadBitsPerFace: variant.overheadBitsPerFace }
-          : {}),
-        scorer: 'expression head (SDK)',
-      });
+      points.push(
+        descriptorPoint(
+          'expression',
+          variant,
+          scoreItems(truth, predicted, present),
+          'expression head (SDK)',
+        ),
+      );
     }
   }
   await heads?.dispose();

@@ -1,19 +1,13 @@
 import { settingsForBudget } from '../baselines/budget-search.js';
 import { imageCodec } from '../baselines/image-codecs.js';
 import { type RawImage, resizeRaw } from '../baselines/raw-image.js';
-import type { EvalPoint, EvalTask } from './eval-point.js';
+import type { EvalPoint, EvalTask, PointScore } from './eval-point.js';
 import { type CommonEvalOptions, FALLBACK_BUDGETS } from './eval-options.js';
 
 /** Distinct budgets from measured semface rates (rounded to 10 bits). */
 export function roundBudgets(bits: readonly number[]): number[] {
   return [...new Set(bits.map((b) => Math.max(10, Math.round(b / 10) * 10)))].sort((a, b) => a - b);
 }
-
-/** Accuracy fields a task's scorer adds to an image point. */
-export type ImageScore = Pick<
-  EvalPoint,
-  'accuracy' | 'std' | 'accuracyCovered' | 'items' | 'covered' | 'perFold'
->;
 
 /** Inputs of one task's image-codec sweep. */
 export interface ImageBudgetSweep {
@@ -25,7 +19,7 @@ export interface ImageBudgetSweep {
   /** Rates of the task's semface points (bits per face); they set the budgets unless `common.budgets` does. */
   readonly semfaceBits: readonly number[];
   /** Scores decoded images (in the order of `images`). */
-  readonly evaluate: (decoded: readonly RawImage[]) => Promise<ImageScore>;
+  readonly evaluate: (decoded: readonly RawImage[]) => Promise<PointScore>;
   /** `scorer` of every produced point. */
   readonly scorer: string;
 }

@@ -8,8 +8,9 @@ import { type VerificationSet, readVerificationSet } from '../data/verification-
 import { EvalDatasetError } from '../errors.js';
 import { faceCrops } from '../images/face-crops.js';
 import { type ScoredPair, cosineDistance, euclidean, kFoldVerification } from '../metrics/verification.js';
+import { descriptorPoint } from './descriptor-point.js';
 import { descriptorVariants, loadCodec, loadHeads } from './descriptor-variants.js';
-import type { EvalPoint } from './eval-point.js';
+import type { EvalPoint, PointScore } from './eval-point.js';
 import type { CommonEvalOptions, VerificationEvalOptions } from './eval-options.js';
 import { sweepImageBudgets } from './image-budget-sweep.js';
 
@@ -37,7 +38,7 @@ function score(
   set: VerificationSet,
   perFold: (fold: number) => ScoredPair[],
   covered: (fold: number) => ScoredPair[],
-): Pick<EvalPoint, 'accuracy' | 'std' | 'accuracyCovered' | 'items' | 'covered' | 'perFold'> {
+): PointScore {
   const all = kFoldVerification(set.folds, perFold);
   const cov = kFoldVerification(set.folds, covered);
   const pairs = perFold(0);
@@ -123,22 +124,7 @@ async function descriptorPoints(
       perFold = () => scorePairs(set, index, vecs, cosineDistance);
     }
     const coveredFold = (k: number) => perFold(k).filter((p) => Number.isFinite(p.distance));
-    points.push({
-      task: 'verification',
-      family: variant.ceiling ? 'ceiling' : 'descriptor',
-      curve: variant.curve,
-      bitsPerFace: variant.bitsPerFace,
-      ...score(set, perFold, coveredFold),
-      ...(variant.profile !== undefined ? { profile: variant.profile } : {}),
-      ...(variant.rateIndex !== undefined ? { rateIndex: variant.rateIndex } : {}),
-      ...(variant.coder !== undefined ? { coder: variant.coder } : {}),
-      ...(variant.retrained !== undefined ? { retrained: variant.retrained } : {}),
-      ...(variant.modelId !== undefined ? { modelId: variant.modelId } : {}),
-      ...(variant.overheadBitsPerFace !== undefined
-        ? { overheadBitsPerFace: variant.overheadBitsPerFace }
-        : {}),
-      scorer,
-    });
+    points.push(descriptorPoint('verification', variant, score(set, perFold, coveredFold), scorer));
   }
   for (const h of [...foldHeads, deployed]) await h?.dispose();
 
