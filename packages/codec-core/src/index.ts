@@ -21,7 +21,10 @@ export {
 } from './codec/latent-stream.js';
 export type { ModelFiles, ModelManifest, ModelManifestEntry } from './models/manifest.js';
 export { parseManifest } from './models/manifest.js';
-export { DEFAULT_MODELS_DIR, ModelStore, type ModelSessions } from './models/model-store.js';
+export { DEFAULT_MODELS_DIR, ModelStore, type ModelSessions, fileModelSource } from './models/model-store.js';
+export { type CatalogContents, ModelCatalog } from './models/model-catalog.js';
+export { type ModelSource, fetchModelSource, webCryptoSha256 } from './models/model-source.js';
+export type { OnnxRuntime, OnnxRuntimeLoader } from './models/onnx-runtime.js';
 export {
   type CodecOptions,
   type DecodedDescriptorFrame,
@@ -31,6 +34,11 @@ export {
   type EncodeOptions,
   SemfaceCodec,
 } from './codec/semface-codec.js';
+export {
+  DEFAULT_BATCH_SIZE,
+  type PortableCodecOptions,
+  PortableSemfaceCodec,
+} from './codec/portable-codec.js';
 export {
   TEMPORAL_PACKET_KINDS,
   TEMPORAL_SEQUENCE_MODULO,

@@ -1,12 +1,13 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { InvalidModelError } from '../errors.js';
-import { onnxRuntime } from './model-store.js';
+import type { OnnxRuntime } from './onnx-runtime.js';
 
 /**
  * Runs a [N, inDim] -> [N, outDim] float32 graph over `rows` rows in batches of at most `batchSize`.
- * Input and output names are the graph's first input and output.
+ * Input and output names are the graph's first input and output; `ort` makes the input tensors.
  */
 export async function runBatched(
+  ort: OnnxRuntime,
   session: InferenceSession,
   input: Float32Array,
   rows: number,
@@ -14,7 +15,6 @@ export async function runBatched(
   outDim: number,
   batchSize: number,
 ): Promise<Float32Array> {
-  const ort = await onnxRuntime();
   const out = new Float32Array(rows * outDim);
   const inName = session.inputNames[0]!;
   const outName = session.outputNames[0]!;

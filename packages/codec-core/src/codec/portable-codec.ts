@@ -1,0 +1,284 @@
+import type { CoderName } from '../bitstream/constants.js';
+import { CODER_NAMES } from '../bitstream/constants.js';
+import type { StreamParams } from '../bitstream/stream-params.js';
+import { DESCRIPTOR_LENGTH, PROFILE_NAMES, type ProfileName, profileIndices } from '../descriptor/layout.js';
+import { InvalidDescriptorError, InvalidHeaderError } from '../errors.js';
+import { dequantize, quantize } from '../quant/quantize.js';
+import type { ModelCatalog } from '../models/model-catalog.js';
+import { runBatched } from '../models/model-runner.js';
+import type { ModelManifestEntry } from '../models/manifest.js';
+import { decodeLatentFile, encodeLatentFile } from './latent-file.js';
+import { LatentStreamDecoder, LatentStreamEncoder, type LatentStreamOptions } from './latent-stream.js';
+
+/** Options of {@link PortableSemfaceCodec.fromModels}. */
+export interface PortableCodecOptions {
+  /** Most descriptors per ONNX run. Default 4096. Unit: descriptors. */
+  readonly batchSize?: number;
+}
+
+/** Defaults of {@link PortableCodecOptions}. */
+export const DEFAULT_BATCH_SIZE = 4096;
+
+/** What to encode with. */
+export interface EncodeOptions {
+  /** Descriptor fields to carry. Default 'full'. */
+  readonly profile?: ProfileName;
+  /** Model rate index (0 = lowest rate). Default 0. */
+  readonly rateIndex?: number;
+  /** Entropy back-end. Default 'rans'. */
+  readonly coder?: CoderName;
+}
+
+const DEFAULT_ENCODE_OPTIONS = Object.freeze({
+  profile: 'full' as ProfileName,
+  rateIndex: 0,
+  coder: 'rans' as CoderName,
+});
+
+/** Descriptors decoded from a batch file. */
+export interface DecodedDescriptors {
+  readonly params: StreamParams;
+  /** One 257-D descriptor per frame; fields outside the profile are 0. */
+  readonly descriptors: Float32Array[];
+  /** Entropy-coded bytes of each frame. */
+  readonly payloadBytes: number[];
+  /** File bytes that are not payload (header, length table, CRC). */
+  readonly overheadBytes: number;
+}
+
+/** One decoded streamed frame. */
+export interface DecodedDescriptorFrame {
+  readonly params: StreamParams;
+  readonly sequence: number;
+  readonly keyFrame: boolean;
+  /** 257-D descriptor; fields outside the profile are 0. */
+  readonly descriptor: Float32Array;
+}
+
+/** Validates a batch size (TypeError / RangeError). */
+export function checkBatchSize(batchSize: unknown): number {
+  if (!Number.isInteger(batchSize)) throw new TypeError('batchSize must be an integer');
+  if ((batchSize as number) < 1) throw new RangeError('batchSize must be >= 1');
+  return batchSize as number;
+}
+
+function resolveEncodeOptions(options: EncodeOptions): Required<EncodeOptions> {
+  const o = { ...DEFAULT_ENCODE_OPTIONS, ...options };
+  if (!PROFILE_NAMES.includes(o.profile)) throw new RangeError(`unknown profile '${String(o.profile)}'`);
+  if (!CODER_NAMES.includes(o.coder)) throw new RangeError(`unknown coder '${String(o.coder)}'`);
+  if (!Number.isInteger(o.rateIndex)) throw new TypeError('rateIndex must be an integer');
+  return o;
+}
+
+/** Splits and validates input descriptors into one N x 257 array. */
+function packDescriptors(input: readonly Float32Array[] | Float32Array): {
+  data: Float32Array;
+  count: number;
+} {
+  let data: Float32Array;
+  if (input instanceof Float32Array) {
+    if (input.length % DESCRIPTOR_LENGTH !== 0) {
+      throw new InvalidDescriptorError(
+        `flat input length ${input.length} is not a multiple of ${DESCRIPTOR_LENGTH}`,
+      );
+    }
+    data = input;
+  } else {
+    data = new Float32Array(input.length * DESCRIPTOR_LENGTH);
+    input.forEach((d, i) => {
+      if (!(d instanceof Float32Array) || d.length !== DESCRIPTOR_LENGTH) {
+        throw new InvalidDescriptorError(
+          `descriptor ${i} must be a Float32Array of length ${DESCRIPTOR_LENGTH}`,
+        );
+      }
+      data.set(d, i * DESCRIPTOR_LENGTH);
+    });
+  }
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i]!)) {
+      throw new InvalidDescriptorError(
+        `descriptor ${Math.floor(i / DESCRIPTOR_LENGTH)} value ${i % DESCRIPTOR_LENGTH} is not finite`,
+      );
+    }
+  }
+  return { data, count: data.length / DESCRIPTOR_LENGTH };
+}
+
+/** The manifest entry of a stream's model; the header must agree with it (else InvalidHeaderError). */
+function modelForStream(store: ModelCatalog, params: StreamParams): ModelManifestEntry {
+  const model = store.byId(params.modelId);
+  if (
+    model.profile !== params.profile ||
+    model.latentDim !== params.latentDim ||
+    model.rateIndex !== params.rateIndex
+  ) {
+    throw new InvalidHeaderError(
+      `stream header (${params.profile}, rate ${params.rateIndex}, ${params.latentDim} latents) does not match model ${model.id} (${model.profile}, rate ${model.rateIndex}, ${model.latentDim} latents)`,
+    );
+  }
+  return model;
+}
+
+/**
+ * Descriptor codec: GDN analysis (ONNX) -> quantisation -> entropy coding -> bitstream v1, and back.
+ * ONNX sessions are created once per model and reused. Free of Node APIs: the models and the ONNX
+ * runtime come from a {@link ModelCatalog} (in Node, `SemfaceCodec.load` reads a folder and runs
+ * onnxruntime-node; in browsers, `fetchModelSource` + onnxruntime-web).
+ */
+export class PortableSemfaceCodec {
+  protected constructor(
+    /** The loaded models. */
+    readonly store: ModelCatalog,
+    private readonly batchSize: number,
+  ) {}
+
+  /** A codec over loaded models; ONNX sessions are created on first use. */
+  static fromModels(store: ModelCatalog, options: PortableCodecOptions = {}): PortableSemfaceCodec {
+    return new PortableSemfaceCodec(store, checkBatchSize(options.batchSize ?? DEFAULT_BATCH_SIZE));
+  }
+
+  /** Stream params for encoding with these options (throws RangeError if no model fits). */
+  paramsFor(options: EncodeOptions = {}): StreamParams {
+    const o = resolveEncodeOptions(options);
+    const m = this.store.find(o.profile, o.rateIndex);
+    return {
+      modelId: m.id,
+      profile: m.profile,
+      rateIndex: m.rateIndex,
+      coder: o.coder,
+      latentDim: m.latentDim,
+    };
+  }
+
+  /** Runs analysis + quantisation: 257-D descriptors -> integer latents, one Int32Array per descriptor. */
+  async analyse(
+    descriptors: readonly Float32Array[] | Float32Array,
+    model: ModelManifestEntry,
+  ): Promise<Int32Array[]> {
+    const { data, count } = packDescriptors(descriptors);
+    const idx = profileIndices(model.profile);
+    const d = idx.length;
+    const x = new Float32Array(count * d);
+    for (let n = 0; n < count; n++) {
+      const base = n * DESCRIPTOR_LENGTH;
+      for (let i = 0; i < d; i++) x[n * d + i] = data[base + idx[i]!]!;
+    }
+    const { analysis } = await this.store.sessionsFor(model.id);
+    const y = await runBatched(
+      await this.store.runtime(),
+      analysis,
+      x,
+      count,
+      d,
+      model.latentDim,
+      this.batchSize,
+    );
+    const q = quantize(y, new Int32Array(y.length));
+    const out: Int32Array[] = [];
+    for (let n = 0; n < count; n++) out.push(q.subarray(n * model.latentDim, (n + 1) * model.latentDim));
+    return out;
+  }
+
+  /** Runs dequantisation + synthesis: integer latents -> 257-D descriptors (fields outside the profile = 0). */
+  async synthesise(latents: readonly Int32Array[], model: ModelManifestEntry): Promise<Float32Array[]> {
+    const k = model.latentDim;
+    const y = new Float32Array(latents.length * k);
+    latents.forEach((l, n) => dequantize(l, y.subarray(n * k, (n + 1) * k)));
+    const idx = profileIndices(model.profile);
+    const d = idx.length;
+    const { synthesis } = await this.store.sessionsFor(model.id);
+    const x = await runBatched(
+      await this.store.runtime(),
+      synthesis,
+      y,
+      latents.length,
+      k,
+      d,
+      this.batchSize,
+    );
+    // One allocation for all rows; each descriptor is a view into it.
+    const all = new Float32Array(latents.length * DESCRIPTOR_LENGTH);
+    return latents.map((_, n) => {
+      const out = all.subarray(n * DESCRIPTOR_LENGTH, (n + 1) * DESCRIPTOR_LENGTH);
+      for (let i = 0; i < d; i++) out[idx[i]!] = x[n * d + i]!;
+      return out;
+    });
+  }
+
+  /** Encodes 257-D descriptors (array, or one flat N x 257 array) into one batch file. */
+  async encode(
+    descriptors: readonly Float32Array[] | Float32Array,
+    options: EncodeOptions = {},
+  ): Promise<Uint8Array> {
+    const params = this.paramsFor(options);
+    const model = this.store.byId(params.modelId);
+    const latents = await this.analyse(descriptors, model);
+    return encodeLatentFile(params, latents, this.store.cdf(model.id));
+  }
+
+  /** Decodes a batch file. Malformed input throws CodecError subclasses only. */
+  async decode(bytes: Uint8Array): Promise<DecodedDescriptors> {
+    const file = decodeLatentFile(bytes, (id) => this.store.cdf(id));
+    const model = modelForStream(this.store, file.params);
+    const descriptors = await this.synthesise(file.frames, model);
+    return {
+      params: file.params,
+      descriptors,
+      payloadBytes: file.payloadBytes,
+      overheadBytes: file.overheadBytes,
+    };
+  }
+
+  /** A streaming encoder producing one self-delimiting frame packet per descriptor. */
+  createStreamEncoder(options: EncodeOptions & LatentStreamOptions = {}): DescriptorStreamEncoder {
+    const params = this.paramsFor(options);
+    const latent = new LatentStreamEncoder(params, this.store.cdf(params.modelId), options);
+    return new DescriptorStreamEncoder(this, this.store.byId(params.modelId), latent);
+  }
+
+  /** A streaming decoder consuming frame packets in order. */
+  createStreamDecoder(): DescriptorStreamDecoder {
+    return new DescriptorStreamDecoder(this, new LatentStreamDecoder((id) => this.store.cdf(id)));
+  }
+}
+
+/** Frame-at-a-time encoder; see {@link PortableSemfaceCodec.createStreamEncoder}. */
+export class DescriptorStreamEncoder {
+  constructor(
+    private readonly codec: PortableSemfaceCodec,
+    private readonly model: ModelManifestEntry,
+    private readonly latent: LatentStreamEncoder,
+  ) {}
+
+  /** Stream params of every packet. */
+  get params(): StreamParams {
+    return this.latent.params;
+  }
+
+  /** Makes the next frame a key frame. */
+  requestKeyFrame(): void {
+    this.latent.requestKeyFrame();
+  }
+
+  /** Encodes one 257-D descriptor into a frame packet. Calls must not overlap (await each). */
+  async encodeFrame(descriptor: Float32Array): Promise<Uint8Array> {
+    const [latents] = await this.codec.analyse([descriptor], this.model);
+    return this.latent.encodeFrame(latents!);
+  }
+}
+
+/** Frame-at-a-time decoder; see {@link PortableSemfaceCodec.createStreamDecoder}. */
+export class DescriptorStreamDecoder {
+  constructor(
+    private readonly codec: PortableSemfaceCodec,
+    private readonly latent: LatentStreamDecoder,
+  ) {}
+
+  /** Decodes one frame packet. Calls must not overlap (await each). */
+  async decodeFrame(packet: Uint8Array): Promise<DecodedDescriptorFrame> {
+    const f = this.latent.decodeFrame(packet);
+    const model = modelForStream(this.codec.store, f.params);
+    const [descriptor] = await this.codec.synthesise([f.latents], model);
+    return { params: f.params, sequence: f.sequence, keyFrame: f.keyFrame, descriptor: descriptor! };
+  }
+}
