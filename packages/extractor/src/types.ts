@@ -50,4 +50,6 @@ export interface FittedFace {
   readonly descriptor: Float32Array;
   /** Mean landmark error of the rebuilt mesh vs the detected mesh, in % of inter-ocular distance. */
   readonly fitErrorPercent: number;
+  /** True when no detector found this face and a known face-crop region was meshed instead. */
+  readonly fromCropBox?: boolean;
 }

@@ -34,6 +34,8 @@ Options:
   --limit N             only the first N inputs (quick runs)
   --min-side N          upscale still images whose longer side is below N px (fer2013 default 96)
   --pad F               mirror-pad still images by F x their size per side (fer2013 default 0.5)
+  --crop-fallback       images are face crops: when no face is detected, mesh the image itself
+                        (fer2013 default; such rows have cropFallback: true in the sidecar)
   --model-dir DIR       detector/mesh ONNX folder (default: packaged models)
   --face-model-dir DIR  face model folder (default: packaged face model)
   -q, --quiet           no progress output`;
@@ -78,6 +80,7 @@ export const extractCommand: Command = {
         limit: { type: 'string' },
         'min-side': { type: 'string' },
         pad: { type: 'string' },
+        'crop-fallback': { type: 'boolean', default: false },
         'model-dir': { type: 'string' },
         'face-model-dir': { type: 'string' },
         quiet: { type: 'boolean', short: 'q', default: false },
@@ -94,6 +97,7 @@ export const extractCommand: Command = {
     let dataset: { name: string; split?: string } | undefined;
     let classes: readonly string[] | undefined;
     let image: ImageReadOptions = {};
+    let cropFallback = values['crop-fallback'];
     if (values.dataset !== undefined) {
       if (positionals.length > 0) throw new TypeError('give either --dataset or an input path, not both');
       if (!isExtractDataset(values.dataset)) {
@@ -107,6 +111,7 @@ export const extractCommand: Command = {
       dataset = plan.dataset;
       classes = plan.classes;
       image = plan.image ?? {};
+      cropFallback ||= plan.cropFallback ?? false;
       out = resolve(values.out ?? join(defaultCacheDir(repoRoot), `${values.dataset}.npy`));
     } else {
       if (positionals.length !== 1) {
@@ -148,6 +153,7 @@ export const extractCommand: Command = {
           ...(classes ? { classes } : {}),
         },
         allFaces: values['all-faces'],
+        cropFallback,
         ...image,
         ...(minSide !== undefined ? { minSide } : {}),
         ...(pad !== undefined ? { padFraction: pad } : {}),

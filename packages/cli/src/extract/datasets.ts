@@ -26,6 +26,8 @@ export interface DatasetPlan {
   readonly classes?: readonly string[];
   /** How to prepare still images of this dataset before detection. */
   readonly image?: ImageReadOptions;
+  /** Still images are face crops: mesh the image region when the detector finds nothing. */
+  readonly cropFallback?: boolean;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function planDataset(name: ExtractDataset, dataRoot: string): Promi
         dataset: { name: 'fer2013', split },
         classes: ds.classes,
         image: FER2013_IMAGE_PREP,
+        cropFallback: true,
       };
     }
     case 'videos': {

@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   FaceFitter,
+  cropBoxOf,
   createSyntheticFaceModel,
+  decodeImage,
   readNpy,
   readSidecar,
   runDescriptorJob,
 } from '@semface/extractor';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDescriptorSource } from './descriptor-source.js';
 
@@ -47,6 +50,58 @@ describe('loadDescriptorSource', () => {
       expect(row.detectorScore).toBeGreaterThan(0.5);
       expect(row.box.width).toBeGreaterThan(20);
       expect(Number.isFinite(row.fitErrorPercent)).toBe(true);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('meshes a face crop the detector misses when cropFallback is on, and flags the row', async () => {
+    const source = await loadDescriptorSource({ fitter: new FaceFitter(createSyntheticFaceModel()) });
+    try {
+      const [face] = await source.extract(
+        await decodeImage(await sharp(join(SAMPLES, 'sample1.jpg')).toBuffer()),
+        {
+          allFaces: false,
+        },
+      );
+      const b = face!.face.box;
+      // A tight 48x48 gray crop without margin, like FER2013: BlazeFace needs context and misses it.
+      const side = Math.round(b.width * 0.8);
+      const crop = join(dir, 'crop.png');
+      await sharp(join(SAMPLES, 'sample1.jpg'))
+        .extract({
+          left: Math.round(b.x + b.width * 0.1),
+          top: Math.round(b.y + b.height * 0.15),
+          width: side,
+          height: side,
+        })
+        .resize(48, 48)
+        .grayscale()
+        .toFile(crop);
+      const frame = await decodeImage(await sharp(crop).toBuffer());
+      expect(await source.extract(frame, { allFaces: false })).toHaveLength(0);
+      expect(cropBoxOf(frame, 0)).toEqual({ x: 0, y: 0, width: 48, height: 48 });
+
+      const header = { command: 'test', models: source.models };
+      const without = await runDescriptorJob([{ path: crop, kind: 'image' }], {
+        out: join(dir, 'without.npy'),
+        extractor: source,
+        header,
+      });
+      expect(without.summary.failuresByCode).toEqual({ SEMFACE_ERR_NO_FACE: 1 });
+      const withFallback = await runDescriptorJob([{ path: crop, kind: 'image' }], {
+        out: join(dir, 'with.npy'),
+        extractor: source,
+        header,
+        cropFallback: true,
+      });
+      expect(withFallback.rows).toBe(1);
+      const row = (await readSidecar(withFallback.sidecarPath)).rows[0]!;
+      expect(row.cropFallback).toBe(true);
+      // The mesh sits on the face that fills the crop (the synthetic fitter's error is meaningless here).
+      expect(row.box.width).toBeGreaterThan(24);
+      expect(Math.abs(row.box.x + row.box.width / 2 - 24)).toBeLessThan(8);
+      expect(Math.abs(row.box.y + row.box.height / 2 - 24)).toBeLessThan(10);
     } finally {
       await source.close();
     }

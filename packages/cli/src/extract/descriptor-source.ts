@@ -69,13 +69,19 @@ export async function loadDescriptorSource(
   return {
     descriptorLength: DESCRIPTOR_LENGTH,
     models,
-    async extract(frame: RgbaFrame, { allFaces, videoFrame }): Promise<FittedFace[]> {
+    async extract(frame: RgbaFrame, { allFaces, videoFrame, cropBox }): Promise<FittedFace[]> {
       // Single-face video: follow the face from frame to frame (mesh-only passes, steadier boxes).
       if (videoFrame === 'first') detector.resetTracking();
       const faces =
         videoFrame !== undefined && !allFaces
           ? await detector.track(frame)
           : await detector.detect(frame, { allFaces });
+      if (faces.length === 0 && cropBox !== undefined) {
+        // Face-crop datasets: the detector misses many tight or low-contrast crops whose mesh is
+        // still good, and the image itself says where the face is.
+        const face = await detector.meshFromBox(frame, cropBox);
+        return face ? [{ ...fitter.fit(face, frame), fromCropBox: true }] : [];
+      }
       return faces.map((face) => fitter.fit(face, frame));
     },
     close: () => detector.dispose(),

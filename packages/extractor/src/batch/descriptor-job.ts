@@ -12,7 +12,7 @@ import {
   sidecarPathFor,
   writeSidecar,
 } from '../output/sidecar.js';
-import type { FittedFace, RgbaFrame } from '../types.js';
+import type { FaceBox, FittedFace, RgbaFrame } from '../types.js';
 import { type BatchFailure, type BatchSummary, recoverableErrorCode, runBatch } from './run-batch.js';
 
 /** What a descriptor job needs from the detection + fitting stack. */
@@ -32,6 +32,11 @@ export interface FaceExtractOptions {
    * source may track the face across frames; undefined for still images.
    */
   readonly videoFrame?: 'first' | 'next';
+  /**
+   * For still images known to be face crops: the region of the frame that holds the face (the
+   * original image inside any padding). A source uses it when its detector finds no face.
+   */
+  readonly cropBox?: FaceBox;
 }
 
 /** One input of a descriptor job. */
@@ -54,6 +59,12 @@ export interface DescriptorJobOptions extends FfmpegPaths, ImageReadOptions {
   readonly header: Omit<SidecarHeader, 'format' | 'version' | 'created' | 'columns'>;
   /** One row per detected face instead of only the most prominent one. Default false. */
   readonly allFaces?: boolean;
+  /**
+   * Still images are face crops (e.g. FER2013): when the detector finds no face, the source meshes
+   * the original image region as the face box instead of failing. Rows made this way have
+   * `cropFallback: true`. Default false.
+   */
+  readonly cropFallback?: boolean;
   /** Video sampling rate in frames per second. Default: every frame. */
   readonly fps?: number;
   /** Most frames taken from each video. Default: no limit. */
@@ -82,6 +93,17 @@ const NO_FACE = new NoFaceError().code;
 
 function noFace(where: string): NoFaceError {
   return new NoFaceError(`no face found in ${where}`);
+}
+
+/** The original image inside a frame mirror-padded by `padFraction` of its size on every side. */
+export function cropBoxOf(frame: RgbaFrame, padFraction: number): FaceBox {
+  const k = 1 + 2 * padFraction;
+  return {
+    x: (frame.width * padFraction) / k,
+    y: (frame.height * padFraction) / k,
+    width: frame.width / k,
+    height: frame.height / k,
+  };
 }
 
 /**
@@ -122,6 +144,7 @@ export async function runDescriptorJob(
         box: fitted.face.box,
         detectorScore: fitted.face.score,
         fitErrorPercent: fitted.fitErrorPercent,
+        ...(fitted.fromCropBox ? { cropFallback: true } : {}),
         ...(item.label !== undefined ? { label: item.label } : {}),
         ...(item.classIndex !== undefined ? { classIndex: item.classIndex } : {}),
       });
@@ -130,7 +153,10 @@ export async function runDescriptorJob(
 
   const processImage = async (item: DescriptorJobItem): Promise<void> => {
     const frame = await readImageFile(item.path, options);
-    const faces = await extractor.extract(frame, { allFaces });
+    const faces = await extractor.extract(frame, {
+      allFaces,
+      ...(options.cropFallback ? { cropBox: cropBoxOf(frame, options.padFraction ?? 0) } : {}),
+    });
     if (faces.length === 0) throw noFace(item.source ?? item.path);
     await addFaces(item, faces, null, null);
   };

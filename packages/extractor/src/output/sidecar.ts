@@ -61,6 +61,8 @@ export interface SidecarRow {
   readonly detectorScore: number;
   /** Mean landmark error of the fit, % of inter-ocular distance. */
   readonly fitErrorPercent: number;
+  /** True when the detector found no face and the face-crop region was meshed instead. */
+  readonly cropFallback?: boolean;
   /** Class label for folder-per-class datasets or the person for LFW. */
   readonly label?: string;
   /** Index of `label` in the header's `classes`. */
