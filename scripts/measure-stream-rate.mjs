@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
  * Bit rate and expression/pose error of the layered temporal stream on the talking-head clips, against
- * intra coding (every frame coded alone with the expression-profile model, `rans`).
+ * intra coding (every frame coded alone with the expression-profile model, `rans`). Both per-frame
+ * layers: `latent` (expression-model latents; rows "target N kbit/s", "exact rN") and `transform`
+ * (motion transform coefficients; rows "transform, target N kbit/s" and "transform, step S" at fixed steps).
  *
  *   node scripts/measure-stream-rate.mjs [--cache artifacts/cache/videos.npy] [--models DIR]
  *       [--target 2000,1000] [--key-interval 2] [--out docs/streaming] [--plots]
- *
- *       [--identity-rate N]
+ *       [--steps 0.1,0.2,0.3,0.5,0.8,1.2] [--identity-rate N]
  * The cache is a descriptor .npy with its sidecar .json (`pnpm semface extract --dataset videos`).
  * Writes <out>/results.json and, with --plots, one bits-per-frame PNG per clip (SVG rendered by sharp).
  */
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     target: { type: 'string', default: '2000,1000' },
     'key-interval': { type: 'string', default: '2' },
     'identity-rate': { type: 'string' },
+    steps: { type: 'string', default: '0.1,0.2,0.3,0.5,0.8,1.2' },
     out: { type: 'string', default: 'docs/streaming' },
     plots: { type: 'boolean', default: false },
   },
@@ -105,6 +107,7 @@ async function runTemporal(codec, clip, options) {
   const bits = [];
   const kinds = [];
   const rates = [];
+  const steps = [];
   const err = errorSums();
   for (const d of clip.descriptors) {
     const f = await enc.encodeFrame(d);
@@ -112,6 +115,7 @@ async function runTemporal(codec, clip, options) {
     bits.push(f.packet.length * 8);
     kinds.push(f.kind);
     rates.push(f.rateIndex);
+    if (f.motionStep !== undefined && f.kind === 'key') steps.push(Number(f.motionStep.toFixed(4)));
     addErrors(err, d, out.descriptor);
   }
   const total = bits.reduce((a, b) => a + b, 0);
@@ -128,6 +132,7 @@ async function runTemporal(codec, clip, options) {
     bitsPerFrame: total / bits.length,
     kinds: { key: count('key'), identity: count('identity'), delta: count('delta'), skip: count('skip') },
     rateIndices: [...new Set(rates)],
+    ...(steps.length ? { keySteps: steps } : {}),
     mae: mean(err, clip.descriptors.length),
     bits,
     kindsPerFrame: kinds,
@@ -195,16 +200,41 @@ const keyInterval = Number(values['key-interval']);
 const identityRate =
   values['identity-rate'] === undefined ? {} : { identityRateIndex: Number(values['identity-rate']) };
 const clips = loadClips(values.cache);
+const fixedSteps = values.steps ? values.steps.split(',').map(Number) : [];
 const configs = [
   ...targets.map((t) => ({
     label: `target ${t / 1000} kbit/s`,
-    options: { targetBitrate: t, keyFrameIntervalSeconds: keyInterval },
+    plot: true,
+    options: { motionLayer: 'latent', targetBitrate: t, keyFrameIntervalSeconds: keyInterval },
   })),
   // No rate control, no dead zone, top rate point: the same latents as intra at that rate, coded temporally.
   {
     label: `exact r${top}`,
-    options: { targetBitrate: 0, deadZone: 0, rateIndex: top, keyFrameIntervalSeconds: keyInterval },
+    plot: true,
+    options: {
+      motionLayer: 'latent',
+      targetBitrate: 0,
+      deadZone: 0,
+      rateIndex: top,
+      keyFrameIntervalSeconds: keyInterval,
+    },
   },
+  ...targets.map((t) => ({
+    label: `transform, target ${t / 1000} kbit/s`,
+    plot: true,
+    options: { motionLayer: 'transform', targetBitrate: t, keyFrameIntervalSeconds: keyInterval },
+  })),
+  // Fixed step, rate control off, base rounding offset (dead zone 1): the transform layer's rate-error curve.
+  ...fixedSteps.map((step) => ({
+    label: `transform, step ${step}`,
+    plot: false,
+    options: {
+      motionLayer: 'transform',
+      targetBitrate: 0,
+      motionStep: step,
+      keyFrameIntervalSeconds: keyInterval,
+    },
+  })),
 ];
 const low = motionRates[0];
 
@@ -226,7 +256,7 @@ for (const clip of clips) {
   const runs = [];
   for (const c of configs) {
     const r = await runTemporal(codec, clip, c.options);
-    runs.push({ label: c.label, r });
+    if (c.plot) runs.push({ label: c.label, r });
     const { bits, kindsPerFrame, ...summary } = r;
     row.temporal[c.label] = summary;
     const a = agg[c.label];
@@ -265,7 +295,7 @@ const overall = Object.fromEntries(
 );
 for (const [l, o] of Object.entries(overall)) {
   process.stdout.write(
-    `overall ${l.padEnd(22)} ${(o.bitrate / 1000).toFixed(3)} kbit/s  MAE ${GROUPS.map((g) => `${g} ${o.mae[g].toFixed(3)}`).join(', ')}\n`,
+    `overall ${l.padEnd(32)} ${(o.bitrate / 1000).toFixed(3)} kbit/s  MAE ${GROUPS.map((g) => `${g} ${o.mae[g].toFixed(3)}`).join(', ')}\n`,
   );
 }
 mkdirSync(values.out, { recursive: true });

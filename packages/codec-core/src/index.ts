@@ -41,7 +41,9 @@ export {
 } from './codec/portable-codec.js';
 export {
   TEMPORAL_PACKET_KINDS,
+  MOTION_STEP_UNIT,
   TEMPORAL_SEQUENCE_MODULO,
+  TEMPORAL_TRANSFORM_VERSION,
   TEMPORAL_VERSION,
   type TemporalPacketKind,
   TemporalPacketType,
@@ -54,7 +56,15 @@ export {
   TemporalLatentEncoder,
   type TemporalLatentFrame,
 } from './temporal/latent-temporal-stream.js';
+export {
+  MOTION_TRANSFORM_FORMAT,
+  MotionTransform,
+  builtinMotionTransform,
+  motionTransformById,
+  parseMotionTransform,
+} from './temporal/motion-transform.js';
 export { RateController, type RateControlSettings } from './temporal/rate-controller.js';
+export { StepController, type StepControlSettings, stepUnitsOf } from './temporal/step-controller.js';
 export { ResidualDecoder, ResidualEncoder } from './temporal/residual-coder.js';
 export {
   type TemporalKeyHeader,
@@ -63,6 +73,8 @@ export {
   writeTemporalPacket,
 } from './temporal/temporal-packet.js';
 export {
+  MOTION_LAYERS,
+  type MotionLayerName,
   type TemporalDecodedFrame,
   type TemporalEncodedFrame,
   TemporalStreamDecoder,

@@ -20,6 +20,8 @@ export {
   PortableSemfaceCodec,
 } from './codec/portable-codec.js';
 export {
+  MOTION_LAYERS,
+  type MotionLayerName,
   type TemporalDecodedFrame,
   type TemporalEncodedFrame,
   TemporalStreamDecoder,

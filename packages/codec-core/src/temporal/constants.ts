@@ -1,7 +1,16 @@
 /** Wire constants of the layered temporal stream (docs/bitstream.md, "Temporal stream"). */
 
-/** Version carried by key packets; readers reject any other value. */
+/** Version of key packets whose per-frame layer is the latent layer (expression-profile model latents). */
 export const TEMPORAL_VERSION = 1 as const;
+
+/**
+ * Version of key packets whose per-frame layer is the transform layer (motion transform coefficients
+ * with a uniform step, header carries the step); readers accept this and {@link TEMPORAL_VERSION}.
+ */
+export const TEMPORAL_TRANSFORM_VERSION = 2 as const;
+
+/** Unit of the transform layer's quantiser step on the wire (u16): 1e-4. */
+export const MOTION_STEP_UNIT = 1e-4;
 
 /** Second byte of a key packet: high nibble 0xB0 marks a temporal key packet, low nibble the version. */
 export const TEMPORAL_KEY_MARKER = 0xb0 as const;

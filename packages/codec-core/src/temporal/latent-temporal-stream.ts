@@ -4,6 +4,7 @@ import { CodecError, CorruptPayloadError, InvalidHeaderError, StreamOrderError }
 import { FactorizedDecoder, FactorizedEncoder } from '../entropy/factorized-coder.js';
 import { TEMPORAL_SEQUENCE_MODULO, type TemporalPacketKind } from './constants.js';
 import { type IdentityLayer, decodeIdentityLayer, encodeIdentityLayer } from './identity-layer.js';
+import { motionTransformById } from './motion-transform.js';
 import { ResidualDecoder, ResidualEncoder } from './residual-coder.js';
 import { type TemporalKeyHeader, parseTemporalPacket, writeTemporalPacket } from './temporal-packet.js';
 
@@ -64,12 +65,23 @@ export class TemporalLatentEncoder {
     return s;
   }
 
-  /** Codes a key packet: header, identity layer and per-frame latents, all intra; resets statistics. */
+  /** The per-frame integers the decoder holds (prediction reference); undefined before the first key. */
+  get reference(): Int32Array | undefined {
+    return this.state?.motion;
+  }
+
+  /**
+   * Codes a key packet: header, identity layer and per-frame integers, all intra; resets statistics.
+   * Latent layer (no `header.motionStep`): the model's latents with its CDFs. Transform layer: the
+   * coefficient integers with a fresh residual coder.
+   */
   encodeKey(header: TemporalKeyHeader, identity: IdentityLayer, motion: Int32Array): TemporalLatentFrame {
     checkLatents(motion, 'latent');
-    const motionCdf = this.resolveCdf(header.motionModelId);
     const identityPayload = encodeIdentityLayer(identity, this.resolveCdf(header.identityModelId));
-    const motionPayload = new FactorizedEncoder(motionCdf).encodeFrame(motion);
+    const motionPayload =
+      header.motionStep === undefined
+        ? new FactorizedEncoder(this.resolveCdf(header.motionModelId)).encodeFrame(motion)
+        : new ResidualEncoder(motion.length).encodeFrame(motion);
     const sequence = this.next();
     const packet = writeTemporalPacket({
       kind: 'key',
@@ -100,19 +112,36 @@ export class TemporalLatentEncoder {
     const dz = options.deadZone ?? 0;
     if (!Number.isInteger(dz) || dz < 0) throw new RangeError('deadZone must be an integer >= 0');
     const residual = new Int32Array(motion.length);
-    let nonZero = 0;
     for (let c = 0; c < motion.length; c++) {
       const r = motion[c]! - s.motion[c]!;
-      if (r > dz || r < -dz) {
-        residual[c] = r;
-        nonZero++;
-      }
+      if (r > dz || r < -dz) residual[c] = r;
+    }
+    return this.encodeResidual(residual, options.identity);
+  }
+
+  /**
+   * Codes a delta, skip or identity packet carrying `residual` (the decoder adds it to {@link reference});
+   * an all-zero residual without identity is a skip packet.
+   */
+  encodeResidual(residual: Int32Array, identity?: IdentityLayer): TemporalLatentFrame {
+    const s = this.state;
+    if (!s) throw new StreamOrderError('the first frame of a temporal stream must be a key frame');
+    if (residual.length !== s.motion.length) {
+      throw new RangeError(`expected ${s.motion.length} residuals, got ${residual.length}`);
+    }
+    let nonZero = 0;
+    for (let c = 0; c < residual.length; c++) {
+      if (residual[c] === 0) continue;
+      nonZero++;
+      const v = s.motion[c]! + residual[c]!;
+      if (v > MAX_LATENT_MAGNITUDE || v < -MAX_LATENT_MAGNITUDE)
+        throw new RangeError(`latent ${v} out of range`);
     }
     const sequence = this.next();
     let packet: Uint8Array;
     let kind: TemporalPacketKind;
-    if (options.identity) {
-      const payload = encodeIdentityLayer(options.identity, this.resolveCdf(s.header.identityModelId));
+    if (identity) {
+      const payload = encodeIdentityLayer(identity, this.resolveCdf(s.header.identityModelId));
       kind = 'identity';
       packet = writeTemporalPacket({
         kind,
@@ -121,8 +150,8 @@ export class TemporalLatentEncoder {
         motion: s.residual.encodeFrame(residual),
       });
       s.identity = {
-        latents: Int32Array.from(options.identity.latents),
-        lighting: Int32Array.from(options.identity.lighting),
+        latents: Int32Array.from(identity.latents),
+        lighting: Int32Array.from(identity.lighting),
       };
     } else if (nonZero === 0) {
       kind = 'skip';
@@ -195,9 +224,19 @@ export class TemporalLatentDecoder {
     const p = parseTemporalPacket(bytes);
     if (p.kind === 'key') {
       const header = p.header!;
-      const motionCdf = this.resolveCdf(header.motionModelId);
       const identity = decodeIdentityLayer(p.identity!, this.resolveCdf(header.identityModelId));
-      const motion = new FactorizedDecoder(motionCdf).decodeFrame(p.motion);
+      let motion: Int32Array;
+      if (header.motionStep === undefined) {
+        motion = new FactorizedDecoder(this.resolveCdf(header.motionModelId)).decodeFrame(p.motion);
+      } else {
+        motion = new ResidualDecoder(motionTransformById(header.motionModelId).dims).decodeFrame(p.motion);
+        for (let c = 0; c < motion.length; c++) {
+          const v = motion[c]!;
+          if (v > MAX_LATENT_MAGNITUDE || v < -MAX_LATENT_MAGNITUDE) {
+            throw new CorruptPayloadError('decoded coefficient out of range');
+          }
+        }
+      }
       const residual =
         this.state?.residual.channels === motion.length
           ? this.state.residual

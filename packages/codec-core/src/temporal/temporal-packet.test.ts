@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CrcMismatchError, InvalidHeaderError } from '../errors.js';
+import { CrcMismatchError, InvalidHeaderError, UnsupportedVersionError } from '../errors.js';
 import { parseTemporalPacket, writeTemporalPacket } from './temporal-packet.js';
 
 const header = { motionModelId: '0123456789ab', identityModelId: 'ba9876543210', lightingStep: 200 };
@@ -13,6 +13,20 @@ describe('temporal packets', () => {
       { kind: 'skip', sequence: 2, motion: new Uint8Array(0) },
     ] as const;
     for (const p of packets) expect(parseTemporalPacket(writeTemporalPacket(p))).toEqual(p);
+  });
+
+  it('writes version 2 key packets (transform layer) with the motion step, version 1 without', () => {
+    const body = { kind: 'key', sequence: 3, identity: Uint8Array.of(1), motion: Uint8Array.of(2) } as const;
+    const v2 = writeTemporalPacket({ ...body, header: { ...header, motionStep: 2000 } });
+    const v1 = writeTemporalPacket({ ...body, header });
+    expect(v2[1]).toBe(0xb2);
+    expect(v1[1]).toBe(0xb1);
+    expect(v2.length).toBe(v1.length + 2);
+    expect(parseTemporalPacket(v2).header).toEqual({ ...header, motionStep: 2000 });
+    expect(() => writeTemporalPacket({ ...body, header: { ...header, motionStep: 0 } })).toThrow(RangeError);
+    const v3 = Uint8Array.from(v2);
+    v3[1] = 0xb3;
+    expect(() => parseTemporalPacket(v3)).toThrow(UnsupportedVersionError);
   });
 
   it('spends one byte on a skip and one byte of header on a delta', () => {

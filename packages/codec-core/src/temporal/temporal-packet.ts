@@ -8,6 +8,7 @@ import {
   TEMPORAL_KEY_MARKER,
   TEMPORAL_PACKET_KINDS,
   TEMPORAL_SEQUENCE_MODULO,
+  TEMPORAL_TRANSFORM_VERSION,
   TEMPORAL_VERSION,
   type TemporalPacketKind,
   TemporalPacketType,
@@ -15,12 +16,20 @@ import {
 
 /** Stream header carried by key packets. */
 export interface TemporalKeyHeader {
-  /** Model coding the per-frame layer (an `expression`-profile model). */
+  /**
+   * Latent layer: the `expression`-profile model coding the per-frame layer. Transform layer (when
+   * {@link motionStep} is set): the motion transform's id.
+   */
   readonly motionModelId: string;
   /** Model coding the identity fields (an `identity`-profile model). */
   readonly identityModelId: string;
   /** Lighting quantiser step in units of 1e-4 (1..65535). */
   readonly lightingStep: number;
+  /**
+   * Transform layer only (version 2 key packets): quantiser step of the motion transform coefficients
+   * in units of 1e-4 (1..65535). Absent: latent layer (version 1).
+   */
+  readonly motionStep?: number;
 }
 
 /** The parts of one temporal packet. */
@@ -37,6 +46,14 @@ export interface TemporalPacket {
 }
 
 const KEY_HEADER_BYTES = 1 + 2 * MODEL_ID_BYTES + 2;
+/** Extra header bytes of a version 2 (transform layer) key packet: the motion step (u16). */
+const TRANSFORM_HEADER_BYTES = 2;
+
+function checkStep(v: number, what: string): void {
+  if (!Number.isInteger(v) || v < 1 || v > 0xffff) {
+    throw new RangeError(`${what} must be an integer in 1..65535, got ${v}`);
+  }
+}
 
 function packetLength(p: TemporalPacket): number {
   const id = p.identity ? varintLength(p.identity.length) + p.identity.length : 0;
@@ -48,7 +65,14 @@ function packetLength(p: TemporalPacket): number {
     case 'identity':
       return 1 + id + p.motion.length;
     case 'key':
-      return 1 + KEY_HEADER_BYTES + id + p.motion.length + CRC_BYTES;
+      return (
+        1 +
+        KEY_HEADER_BYTES +
+        (p.header?.motionStep === undefined ? 0 : TRANSFORM_HEADER_BYTES) +
+        id +
+        p.motion.length +
+        CRC_BYTES
+      );
   }
 }
 
@@ -71,13 +95,14 @@ export function writeTemporalPacket(p: TemporalPacket): Uint8Array {
   w.u8((TemporalPacketType[p.kind] << 6) | p.sequence);
   if (p.header) {
     const h = p.header;
-    if (!Number.isInteger(h.lightingStep) || h.lightingStep < 1 || h.lightingStep > 0xffff) {
-      throw new RangeError(`lightingStep must be an integer in 1..65535, got ${h.lightingStep}`);
-    }
-    w.u8(TEMPORAL_KEY_MARKER | TEMPORAL_VERSION);
+    checkStep(h.lightingStep, 'lightingStep');
+    if (h.motionStep !== undefined) checkStep(h.motionStep, 'motionStep');
+    const version = h.motionStep === undefined ? TEMPORAL_VERSION : TEMPORAL_TRANSFORM_VERSION;
+    w.u8(TEMPORAL_KEY_MARKER | version);
     w.raw(modelIdToBytes(h.motionModelId));
     w.raw(modelIdToBytes(h.identityModelId));
     w.u16(h.lightingStep);
+    if (h.motionStep !== undefined) w.u16(h.motionStep);
   }
   if (p.identity) {
     w.varint(p.identity.length);
@@ -104,12 +129,14 @@ export function parseTemporalPacket(bytes: Uint8Array): TemporalPacket {
   if (kind === 'key') {
     const marker = r.u8();
     if ((marker & 0xf0) !== TEMPORAL_KEY_MARKER) throw new BadMagicError('not a temporal key packet');
-    if ((marker & 0x0f) !== TEMPORAL_VERSION) {
+    const version = marker & 0x0f;
+    if (version !== TEMPORAL_VERSION && version !== TEMPORAL_TRANSFORM_VERSION) {
       throw new UnsupportedVersionError(
-        `temporal version ${marker & 0x0f}, this build reads ${TEMPORAL_VERSION}`,
+        `temporal version ${version}, this build reads ${TEMPORAL_VERSION} and ${TEMPORAL_TRANSFORM_VERSION}`,
       );
     }
-    if (bytes.length < 1 + KEY_HEADER_BYTES + 1 + CRC_BYTES) {
+    const transform = version === TEMPORAL_TRANSFORM_VERSION;
+    if (bytes.length < 1 + KEY_HEADER_BYTES + (transform ? TRANSFORM_HEADER_BYTES : 0) + 1 + CRC_BYTES) {
       throw new InvalidHeaderError('temporal key packet too short');
     }
     end = bytes.length - CRC_BYTES;
@@ -124,7 +151,13 @@ export function parseTemporalPacket(bytes: Uint8Array): TemporalPacket {
     const identityModelId = modelIdFromBytes(r.view(MODEL_ID_BYTES));
     const lightingStep = r.u16();
     if (lightingStep === 0) throw new InvalidHeaderError('lighting step 0');
-    header = { motionModelId, identityModelId, lightingStep };
+    if (transform) {
+      const motionStep = r.u16();
+      if (motionStep === 0) throw new InvalidHeaderError('motion step 0');
+      header = { motionModelId, identityModelId, lightingStep, motionStep };
+    } else {
+      header = { motionModelId, identityModelId, lightingStep };
+    }
   }
   const idLength = r.varint(3);
   if (r.offset + idLength > end) throw new InvalidHeaderError('identity layer runs past the packet');

@@ -28,6 +28,7 @@ describe('temporal descriptor stream (fixture models)', () => {
 
   it('decoder output equals the encoder reconstruction bit for bit; identity re-sent on change', async () => {
     const enc = new TemporalStreamEncoder(codec, {
+      motionLayer: 'latent',
       frameRate: 10,
       keyFrameIntervalSeconds: 2,
       deadZone: 0,
@@ -56,7 +57,11 @@ describe('temporal descriptor stream (fixture models)', () => {
   });
 
   it('a dropped delta makes the decoder wait for a key frame, after which it matches the encoder', async () => {
-    const enc = new TemporalStreamEncoder(codec, { keyFrameIntervalSeconds: 0, targetBitrate: 0 });
+    const enc = new TemporalStreamEncoder(codec, {
+      motionLayer: 'latent',
+      keyFrameIntervalSeconds: 0,
+      targetBitrate: 0,
+    });
     const dec = new TemporalStreamDecoder(codec);
     const input = sequence(20);
     for (let t = 0; t < 20; t++) {
@@ -78,7 +83,11 @@ describe('temporal descriptor stream (fixture models)', () => {
   it('validates options and descriptors', async () => {
     expect(() => new TemporalStreamEncoder(codec, { frameRate: 0 })).toThrow(RangeError);
     expect(() => new TemporalStreamEncoder(codec, { deadZone: 1.5 })).toThrow(TypeError);
-    expect(() => new TemporalStreamEncoder(codec, { rateIndex: 7 })).toThrow(RangeError);
+    expect(() => new TemporalStreamEncoder(codec, { motionLayer: 'latent', rateIndex: 7 })).toThrow(
+      RangeError,
+    );
+    expect(() => new TemporalStreamEncoder(codec, { motionStep: 0 })).toThrow(RangeError);
+    expect(() => new TemporalStreamEncoder(codec, { motionLayer: 'pca' as 'latent' })).toThrow(TypeError);
     expect(() => new TemporalStreamEncoder(codec, { deadZone: 3, maxDeadZone: 2 })).toThrow(RangeError);
     expect(() => new TemporalStreamEncoder(codec, { identitySmoothing: 0 })).toThrow(RangeError);
     await expect(new TemporalStreamEncoder(codec).encodeFrame(new Float32Array(3))).rejects.toThrow(

@@ -3,7 +3,7 @@ import { DESCRIPTOR_LENGTH, DescriptorField, Profile } from '../descriptor/layou
 import { MAX_LATENT_MAGNITUDE } from '../entropy/signed-map.js';
 import { InvalidDescriptorError } from '../errors.js';
 import type { ModelManifestEntry } from '../models/manifest.js';
-import { LIGHTING_STEP_UNIT, type TemporalPacketKind } from './constants.js';
+import { LIGHTING_STEP_UNIT, MOTION_STEP_UNIT, type TemporalPacketKind } from './constants.js';
 import { type IdentityLayer, LIGHTING_LENGTH } from './identity-layer.js';
 import {
   type DecodedTemporalLatents,
@@ -11,11 +11,39 @@ import {
   TemporalLatentEncoder,
   type TemporalLatentFrame,
 } from './latent-temporal-stream.js';
+import {
+  type MotionTransform,
+  builtinMotionTransform,
+  clampLatent,
+  motionTransformById,
+} from './motion-transform.js';
 import { RateController } from './rate-controller.js';
+import { STEP_LADDER_MAX_INDEX, StepController, stepUnitsOf } from './step-controller.js';
 import type { TemporalKeyHeader } from './temporal-packet.js';
+
+/** Per-frame layer codings of a temporal stream. */
+export const MOTION_LAYERS = Object.freeze(['transform', 'latent'] as const);
+
+/** Name of a per-frame layer coding. */
+export type MotionLayerName = (typeof MOTION_LAYERS)[number];
 
 /** Options of {@link TemporalStreamEncoder}. */
 export interface TemporalStreamOptions {
+  /**
+   * Per-frame layer coding. `transform`: the built-in motion transform's coefficients (expression,
+   * rotation, translation; a fixed KLT) quantised with a uniform step that rate control sets per group
+   * of pictures (version 2 key packets). `latent`: the expression-profile model's latents (version 1).
+   * Default `latent` (the SDK's relay tests still assume its skip-heavy packet pattern; see
+   * docs/streaming.md), `transform` when the codec has no expression-profile models. On the talking-head
+   * clips `transform` has the lower error at targets of 1.5 kbit/s and above, `latent` below.
+   */
+  readonly motionLayer?: MotionLayerName;
+  /**
+   * Transform layer with rate control off: the quantiser step. Default 0.2 (expression, rotation and
+   * translation errors no worse than intra coding at its highest rate point on the talking-head clips).
+   * Unit: transform coefficient units (expression values; rotation and translation x10), a multiple of 1e-4.
+   */
+  readonly motionStep?: number;
   /** Frames per second the descriptors arrive at (sets key-frame spacing and the per-frame budget). Default 25. Unit: frame/s. */
   readonly frameRate?: number;
   /** Seconds between periodic key frames; 0 = only the first and requested ones. Default 2. Unit: s. */
@@ -31,9 +59,13 @@ export interface TemporalStreamOptions {
   readonly rateIndex?: number;
   /** Identity-profile model rate index for the identity layer. Default: the lowest available. */
   readonly identityRateIndex?: number;
-  /** Dead zone while within budget: residuals with |r| <= this are not sent. Default 1. Unit: latent steps. */
+  /**
+   * Dead zone while within budget. Latent layer: residuals with |r| <= this are not sent (latent steps).
+   * Transform layer: the encoder's rounding offset is 0.5 - 0.25 x this (0 = plain rounding, 1 = 0.25,
+   * larger values widen the zero bin by a quarter step each). Default 1. Unit: levels.
+   */
   readonly deadZone?: number;
-  /** Largest dead zone rate control may use. Default 6. Unit: latent steps. */
+  /** Largest dead zone rate control may use. Default 6. Unit: levels (see {@link deadZone}). */
   readonly maxDeadZone?: number;
   /**
    * Weight of the current frame in the running average of the identity layer's inputs (shape, texture,
@@ -54,6 +86,7 @@ export interface TemporalStreamOptions {
 }
 
 const DEFAULT_TEMPORAL_OPTIONS = Object.freeze({
+  motionStep: 0.2,
   frameRate: 25,
   keyFrameIntervalSeconds: 2,
   targetBitrate: 2000,
@@ -70,9 +103,11 @@ export interface TemporalEncodedFrame {
   readonly kind: TemporalPacketKind;
   /** The packet to send (one transport message). */
   readonly packet: Uint8Array;
-  /** Rate index of the per-frame layer's model. */
+  /** Latent layer: rate index of the per-frame layer's model. Transform layer: step ladder index, -1 for a fixed step. */
   readonly rateIndex: number;
-  /** Dead zone this frame was coded with (latent steps). */
+  /** Transform layer: quantiser step of this group of pictures; undefined for the latent layer. */
+  readonly motionStep: number | undefined;
+  /** Dead zone this frame was coded with (latent steps or transform levels; 0 on key frames). */
   readonly deadZone: number;
   /** Integer state the decoder holds after this packet (for {@link TemporalStreamEncoder.reconstruct}). */
   readonly latents: TemporalLatentFrame;
@@ -116,27 +151,41 @@ function rateIndices(codec: SemfaceCodec, profile: 'expression' | 'identity'): n
 
 function resolveOptions(codec: SemfaceCodec, options: TemporalStreamOptions) {
   const motionRates = rateIndices(codec, 'expression');
+  const motionLayer: MotionLayerName =
+    options.motionLayer ?? (motionRates.length === 0 ? 'transform' : 'latent');
+  if (!MOTION_LAYERS.includes(motionLayer))
+    throw new TypeError(`motionLayer must be one of ${MOTION_LAYERS.join(', ')}`);
   const identityRates = rateIndices(codec, 'identity');
-  if (motionRates.length === 0 || identityRates.length === 0) {
-    throw new RangeError('a temporal stream needs expression- and identity-profile models');
+  if ((motionLayer === 'latent' && motionRates.length === 0) || identityRates.length === 0) {
+    throw new RangeError(
+      motionLayer === 'latent'
+        ? 'a temporal stream with the latent layer needs expression- and identity-profile models'
+        : 'a temporal stream needs identity-profile models',
+    );
   }
-  const o = {
+  const { motionLayer: _omit, ...numeric } = {
     ...DEFAULT_TEMPORAL_OPTIONS,
     rateIndex:
-      (options.targetBitrate ?? DEFAULT_TEMPORAL_OPTIONS.targetBitrate) > 0
-        ? motionRates[0]!
-        : motionRates[motionRates.length - 1]!,
+      motionRates.length === 0
+        ? 0
+        : (options.targetBitrate ?? DEFAULT_TEMPORAL_OPTIONS.targetBitrate) > 0
+          ? motionRates[0]!
+          : motionRates[motionRates.length - 1]!,
     identityRateIndex: identityRates[0]!,
     ...options,
   };
-  for (const [k, v] of Object.entries(o)) {
+  for (const [k, v] of Object.entries(numeric)) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`${k} must be a finite number`);
   }
+  const o = { ...numeric, motionLayer };
   if (o.frameRate <= 0 || o.frameRate > 1000) throw new RangeError('frameRate must be in (0, 1000]');
   if (o.keyFrameIntervalSeconds < 0) throw new RangeError('keyFrameIntervalSeconds must be >= 0');
   if (o.targetBitrate < 0) throw new RangeError('targetBitrate must be >= 0');
-  if (!motionRates.includes(o.rateIndex))
+  if (motionLayer === 'latent' && !motionRates.includes(o.rateIndex))
     throw new RangeError(`no expression model with rate index ${o.rateIndex}`);
+  const motionStepUnits = Math.round(o.motionStep / MOTION_STEP_UNIT);
+  if (motionStepUnits < 1 || motionStepUnits > 0xffff)
+    throw new RangeError('motionStep must be in [1e-4, 6.5535]');
   if (!identityRates.includes(o.identityRateIndex)) {
     throw new RangeError(`no identity model with rate index ${o.identityRateIndex}`);
   }
@@ -150,7 +199,7 @@ function resolveOptions(codec: SemfaceCodec, options: TemporalStreamOptions) {
     throw new RangeError('identitySmoothing must be in (0, 1]');
   const stepUnits = Math.round(o.lightingStep / LIGHTING_STEP_UNIT);
   if (stepUnits < 1 || stepUnits > 0xffff) throw new RangeError('lightingStep must be in [1e-4, 6.5535]');
-  return { ...o, motionRates, stepUnits };
+  return { ...o, motionRates, stepUnits, motionStepUnits };
 }
 
 function checkDescriptor(d: Float32Array): void {
@@ -193,8 +242,18 @@ class TemporalSynthesiser {
       this.identityModel = header.identityModelId;
     }
     if (this.motionKey !== motion || this.motionModel !== header.motionModelId) {
-      const [x] = await this.codec.synthesise([motion], store.byId(header.motionModelId));
-      this.motionPart = Float32Array.from(x!);
+      if (header.motionStep === undefined) {
+        const [x] = await this.codec.synthesise([motion], store.byId(header.motionModelId));
+        this.motionPart = Float32Array.from(x!);
+      } else {
+        const part = new Float32Array(DESCRIPTOR_LENGTH);
+        motionTransformById(header.motionModelId).synthesise(
+          motion,
+          header.motionStep * MOTION_STEP_UNIT,
+          part,
+        );
+        this.motionPart = part;
+      }
       this.motionKey = motion;
       this.motionModel = header.motionModelId;
     }
@@ -224,6 +283,10 @@ export class TemporalStreamEncoder {
   private readonly rate: RateController;
   private readonly keyInterval: number;
   private readonly synth: TemporalSynthesiser;
+  private readonly transform: MotionTransform | undefined;
+  private readonly steps: StepController | undefined;
+  private stepIndex = -1;
+  private stepUnits = 0;
   private forceKey = true;
   private sinceKey = 0;
   private motionModel: ModelManifestEntry | undefined;
@@ -241,13 +304,23 @@ export class TemporalStreamEncoder {
     this.rate = new RateController({
       targetBitrate: this.o.targetBitrate,
       frameRate: this.o.frameRate,
-      rateIndices: this.o.motionRates,
-      initialRateIndex: this.o.rateIndex,
+      rateIndices: this.o.motionLayer === 'latent' ? this.o.motionRates : [0],
+      initialRateIndex: this.o.motionLayer === 'latent' ? this.o.rateIndex : 0,
       baseDeadZone: this.o.deadZone,
       maxDeadZone: this.o.maxDeadZone,
     });
     this.identityModel = codec.store.find('identity', this.o.identityRateIndex);
     this.synth = new TemporalSynthesiser(codec);
+    if (this.o.motionLayer === 'transform') {
+      this.transform = builtinMotionTransform();
+      if (this.o.targetBitrate > 0) {
+        this.steps = new StepController({
+          targetBitrate: this.o.targetBitrate,
+          frameRate: this.o.frameRate,
+          maxIndex: STEP_LADDER_MAX_INDEX,
+        });
+      }
+    }
   }
 
   /** Makes the next frame a key frame (a receiver joined or lost a packet). */
@@ -300,7 +373,9 @@ export class TemporalStreamEncoder {
     const average = this.averageIdentity(descriptor);
     let frame: TemporalLatentFrame;
     let deadZone = 0;
-    if (key) {
+    if (this.transform) {
+      ({ frame, deadZone } = await this.encodeTransformFrame(descriptor, average, key));
+    } else if (key) {
       const rateIndex = this.rate.keyFrameRateIndex();
       this.motionModel = this.codec.store.find('expression', rateIndex);
       const [motion] = await this.codec.analyse([descriptor], this.motionModel);
@@ -321,13 +396,62 @@ export class TemporalStreamEncoder {
       this.sinceKey++;
     }
     this.rate.record(frame.packet.length * 8);
+    this.steps?.record(frame.packet.length * 8);
     return {
       kind: frame.kind,
       packet: frame.packet,
-      rateIndex: this.motionModel!.rateIndex,
+      rateIndex: this.transform ? this.stepIndex : this.motionModel!.rateIndex,
+      motionStep: this.transform ? this.stepUnits * MOTION_STEP_UNIT : undefined,
       deadZone,
       latents: frame,
     };
+  }
+
+  /**
+   * Transform layer: key frames code the rounded coefficients intra; other frames the closed-loop
+   * residual against the decoder's integers, `r = sign(e) * max(0, floor(|e| + offset))` with
+   * `e = y / step - reference` and the rounding offset `0.5 - 0.25 * deadZone`.
+   */
+  private async encodeTransformFrame(
+    descriptor: Float32Array,
+    average: Float32Array,
+    key: boolean,
+  ): Promise<{ frame: TemporalLatentFrame; deadZone: number }> {
+    const t = this.transform!;
+    const y = t.analyse(descriptor);
+    if (key) {
+      if (this.steps) {
+        this.stepIndex = this.steps.keyFrameIndex();
+        this.stepUnits = stepUnitsOf(this.stepIndex);
+      } else {
+        this.stepUnits = this.o.motionStepUnits;
+      }
+      const identity = await this.identityLayer(average);
+      const header: TemporalKeyHeader = {
+        motionModelId: t.id,
+        identityModelId: this.identityModel.id,
+        lightingStep: this.o.stepUnits,
+        motionStep: this.stepUnits,
+      };
+      const frame = this.latent.encodeKey(header, identity, t.quantise(y, this.stepUnits * MOTION_STEP_UNIT));
+      this.forceKey = false;
+      this.sinceKey = 1;
+      return { frame, deadZone: 0 };
+    }
+    const identity = this.identityChanged(average) ? await this.identityLayer(average) : undefined;
+    const deadZone = this.rate.deadZone();
+    const offset = 0.5 - 0.25 * deadZone;
+    const step = this.stepUnits * MOTION_STEP_UNIT;
+    const ref = this.latent.reference!;
+    const residual = new Int32Array(t.dims);
+    for (let j = 0; j < t.dims; j++) {
+      const e = y[j]! / step - ref[j]!;
+      const m = Math.floor(Math.abs(e) + offset);
+      if (m > 0) residual[j] = clampLatent(ref[j]! + (e > 0 ? m : -m)) - ref[j]!;
+    }
+    const frame = this.latent.encodeResidual(residual, identity);
+    this.sinceKey++;
+    return { frame, deadZone };
   }
 
   /** The descriptor a decoder outputs for `frame` (same synthesis path as {@link TemporalStreamDecoder}). */
