@@ -61,7 +61,7 @@ describe.skipIf(!existsSync(CHROMIUM))('semface demo in headless chromium', () =
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(demo.url);
+    await page.goto(`${demo.url}?decode=server`);
     await page.waitForFunction(
       () =>
         (

@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = fileURLToPath(new URL('.', import.meta.url));
 /** Packages the SDK core may import statically: both run in browsers (no node:*, no onnxruntime). */
-const BROWSER_SAFE = new Set(['@semface/protocol', '@semface/codec-core/layout']);
+const BROWSER_SAFE = new Set([
+  '@semface/protocol',
+  '@semface/codec-core/layout',
+  '@semface/codec-core/portable',
+  'onnxruntime-web/wasm',
+]);
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -20,6 +20,8 @@ export const SdkErrorCode = Object.freeze({
   protocol: 'SEMFACE_ERR_SDK_PROTOCOL',
   listenerFailed: 'SEMFACE_ERR_SDK_LISTENER_FAILED',
   codecUnavailable: 'SEMFACE_ERR_SDK_CODEC_UNAVAILABLE',
+  modelFetchFailed: 'SEMFACE_ERR_SDK_MODEL_FETCH_FAILED',
+  wasmInitFailed: 'SEMFACE_ERR_SDK_WASM_INIT_FAILED',
 } as const);
 
 /** Name of an SDK error code. */
@@ -177,5 +179,23 @@ export class ListenerError extends SemfaceSdkError {
 export class CodecUnavailableError extends SemfaceSdkError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(SdkErrorCode.codecUnavailable, message, options);
+  }
+}
+
+/** Browser entry: a model file (codec, heads) could not be fetched, failed its hash check or did not parse. */
+export class ModelFetchError extends SemfaceSdkError {
+  /** URL of the file. */
+  readonly url: string;
+
+  constructor(url: string, message: string, options?: { cause?: unknown }) {
+    super(SdkErrorCode.modelFetchFailed, message, options);
+    this.url = url;
+  }
+}
+
+/** Browser entry: onnxruntime-web could not start its wasm backend (wasm files missing, no WebAssembly). */
+export class WasmInitError extends SemfaceSdkError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(SdkErrorCode.wasmInitFailed, message, options);
   }
 }

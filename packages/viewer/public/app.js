@@ -1,5 +1,8 @@
 // The viewer page: shows the input, draws the avatar from each decoded frame, shows the numbers,
 // reports draw times back, and can stream the visitor's camera to the demo server.
+// Decoding: `?decode=browser` (the default when the server offers it) joins the relay room itself and
+// decodes, runs the heads and builds the mesh in the page (build/semface-browser.js, onnxruntime-web);
+// `?decode=server` draws the meshes the demo server decoded.
 import { countForegroundPixels, createAvatarRenderer, Framing } from './avatar-renderer.js';
 import { BinaryKind, decodeBinaryMessage, encodeBinaryMessage } from './viewer-messages.js';
 
@@ -10,9 +13,24 @@ $('renderer').textContent = renderer.name;
 const framing = new Framing();
 
 const state = { drawn: 0, stats: null, latest: null, inputUrl: null, camera: null };
+const requested = params.get('decode');
+/** The page's own decoder (browser mode): counts, last results, recent descriptors by seq. */
+const browser = {
+  mode: 'pending',
+  decoder: null,
+  error: null,
+  decoded: 0,
+  heads: 0,
+  expression: null,
+  verification: null,
+  descriptors: new Map(),
+  seqCamera: new Map(),
+  drawnAt: new Map(),
+};
 /** For tests: live numbers and a pixel probe. */
 window.semfaceViewer = {
   state,
+  browser,
   renderer: renderer.name,
   foregroundPixels: () => countForegroundPixels(renderer.canvas),
 };
@@ -38,6 +56,7 @@ ws.onmessage = (ev) => {
     $('input-frame').src = state.inputUrl;
     $('input-label').textContent = m.header.label;
   } else if (m.kind === BinaryKind.avatarMesh) {
+    if (browser.mode !== 'server') return;
     const n = m.header.vertexCount;
     // Copy out of the message buffer: positions must be 4-byte aligned for Float32Array.
     const positions = new Float32Array(ev.data.slice(m.payloadOffset, m.payloadOffset + n * 12));
@@ -47,9 +66,90 @@ ws.onmessage = (ev) => {
   }
 };
 
+function setDecodeSide(mode, text) {
+  browser.mode = mode;
+  $('decoder').textContent = text;
+}
+
+async function startBrowserDecode(cfg) {
+  const { startBrowserDecode: start } = await import('./build/semface-browser.js');
+  const relayUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.hostname}:${cfg.relayPort}/v1/relay`;
+  browser.decoder = await start(
+    { ...cfg, relayUrl },
+    {
+      avatar(a) {
+        browser.decoded++;
+        browser.descriptors.set(a.seq, a.descriptor);
+        browser.descriptors.delete(a.seq - 100);
+        if (browser.decoded % 10 === 1 && ws.readyState === WebSocket.OPEN) {
+          ws.send(
+            JSON.stringify({ type: 'browserDescriptor', seq: a.seq, descriptor: Array.from(a.descriptor) }),
+          );
+        }
+        $('frames-page').textContent = browser.decoded;
+        state.latest = {
+          header: { seq: a.seq, vertexCount: a.positions.length / 3 },
+          positions: a.positions,
+          colors: a.colors,
+          receivedAt: performance.now(),
+          browser: { decodeMs: a.decodeMs, meshMs: a.meshMs },
+        };
+        requestAnimationFrame(draw);
+      },
+      understanding(u) {
+        browser.heads++;
+        if (u.expression) {
+          browser.expression = u.expression;
+          $('expression').textContent =
+            `${u.expression.label} (${u.expression.probability.toFixed(2)}) · page`;
+        }
+        if (u.verification) {
+          browser.verification = u.verification;
+          const v = u.verification;
+          $('verification').textContent =
+            `${v.same ? 'same person' : 'different person'}, distance ${v.distance.toFixed(3)}, threshold ${v.threshold.toFixed(3)} (vs first face) · page`;
+        }
+        if (ws.readyState === WebSocket.OPEN) {
+          ws.send(
+            JSON.stringify({
+              type: 'browserHeads',
+              seq: u.seq,
+              headsMs: u.headsMs,
+              label: u.expression?.label,
+            }),
+          );
+        }
+      },
+      error(err) {
+        browser.error = `${err.code ?? err.name}: ${err.message}`;
+      },
+    },
+  );
+  setDecodeSide('browser', `this page (onnxruntime-web wasm${browser.decoder.heads ? ', heads too' : ''})`);
+}
+
 function onJson(m) {
+  if (m.type === 'sent') {
+    // Browser mode: which camera frame a seq carries (may come before or after the page drew it).
+    browser.seqCamera.set(m.seq, m.cameraFrameId);
+    browser.seqCamera.delete(m.seq - 1000);
+    const drawnAt = browser.drawnAt.get(m.seq);
+    if (drawnAt !== undefined) reportCameraDrawn(m.seq, drawnAt);
+    return;
+  }
   if (m.type === 'hello') {
     renderer.setTriangles(m.triangles);
+    const offer = m.browserDecode;
+    if (requested !== 'server' && offer?.available) {
+      setDecodeSide('starting', 'this page (loading models…)');
+      startBrowserDecode(offer).catch((err) => {
+        browser.error = `${err.code ?? err.name}: ${err.message}`;
+        setDecodeSide('server', `server (page decoding failed: ${browser.error})`);
+      });
+    } else {
+      const why = requested === 'server' ? 'as requested' : (offer?.reason ?? 'page decoding not offered');
+      setDecodeSide('server', `server (${why})`);
+    }
     $('codec-model').textContent = m.codecModelId;
     $('face-model').textContent = m.faceModel;
     $('status').textContent = `connected: ${m.input}`;
@@ -66,8 +166,10 @@ function onJson(m) {
     $('lat-drawn-p99').textContent = fmt(m.captureToDrawnMs.p99Ms);
     $('lat-camera').textContent = m.cameraToDrawnMs.count ? fmt(m.cameraToDrawnMs.medianMs) : 'n/a';
     $('extract').textContent = fmt(m.extractMs.medianMs);
-    $('expression').textContent = m.expression;
-    $('verification').textContent = m.verification;
+    if (browser.mode === 'server') {
+      $('expression').textContent = m.expression;
+      $('verification').textContent = m.verification;
+    }
   }
 }
 
@@ -81,6 +183,18 @@ function draw() {
   state.drawn++;
   $('drawn').textContent = state.drawn;
   const now = performance.now();
+  if (f.browser) {
+    if (ws.readyState === WebSocket.OPEN) {
+      ws.send(JSON.stringify({ type: 'drawn', decoder: 'browser', seq: f.header.seq, ...f.browser }));
+    }
+    $('page-decode').textContent = `${fmt(f.browser.decodeMs)} ms decode, ${fmt(f.browser.meshMs)} ms mesh`;
+    if (state.camera) {
+      browser.drawnAt.set(f.header.seq, now);
+      browser.drawnAt.delete(f.header.seq - 1000);
+      if (browser.seqCamera.has(f.header.seq)) reportCameraDrawn(f.header.seq, now);
+    }
+    return;
+  }
   const report = { type: 'drawn', seq: f.header.seq, delayMs: now - f.receivedAt };
   const cam =
     state.camera && f.header.cameraFrameId !== undefined
@@ -88,6 +202,17 @@ function draw() {
       : undefined;
   if (cam !== undefined) report.e2eMs = now - cam;
   if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(report));
+}
+
+/** Browser mode: camera frame grabbed -> its avatar drawn, once both ends are known. */
+function reportCameraDrawn(seq, drawnAt) {
+  browser.drawnAt.delete(seq);
+  const grabbed = state.camera?.sentAt.get(browser.seqCamera.get(seq));
+  if (grabbed === undefined) return;
+  const e2eMs = drawnAt - grabbed;
+  state.cameraToDrawn = (state.cameraToDrawn ?? 0) + 1;
+  $('lat-camera-page').textContent = fmt(e2eMs);
+  if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'browserCamera', e2eMs }));
 }
 
 // --- camera mode: grab frames, send downscaled JPEGs, the server streams them through the relay ---

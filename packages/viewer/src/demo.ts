@@ -1,9 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { DEFAULT_MODELS_DIR, SemfaceCodec } from '@semface/codec-core';
-import { FaceFitter, FaceMeshDetector, FaceModelNotFoundError } from '@semface/extractor';
-import { connect } from '@semface/sdk';
+import {
+  DEFAULT_FACE_MODEL_DIR,
+  FaceFitter,
+  FaceMeshDetector,
+  FaceModelNotFoundError,
+} from '@semface/extractor';
+import { DEFAULT_HEADS_DIR, connect } from '@semface/sdk';
 import { type RelayServer, createRelayServer, mintToken } from '@semface/server';
 import { fallbackFaceModel } from './avatar/fallback-face-model.js';
 import { type DemoOptions, type ResolvedDemoOptions, resolveDemoOptions } from './demo-options.js';
@@ -16,8 +22,9 @@ import { CameraSource } from './sources/camera-source.js';
 import { openInput } from './sources/open-input.js';
 import { rgbaFromImageBytes } from './sources/preview-jpeg.js';
 import type { FrameSource, SourceFrame } from './sources/source-frame.js';
+import { type BrowserDecodeSummary, BrowserDecodeStats } from './stats/browser-decode-stats.js';
 import { type DemoStats, DemoStatsBoard } from './stats/demo-stats.js';
-import { loadFaceTopology } from './web/public-dir.js';
+import { PUBLIC_DIR, loadFaceTopology } from './web/public-dir.js';
 import { BinaryKind, encodeBinaryMessage } from './web/viewer-messages.js';
 import { ViewerServer } from './web/viewer-server.js';
 
@@ -31,6 +38,28 @@ export interface DemoReport extends DemoStats {
   /** Stream coding used. */
   readonly coding: ResolvedDemoOptions['coding'];
   readonly faceModel: 'trained' | 'fallback';
+  /** What pages decoding themselves (`?decode=browser`) reported. */
+  readonly browser: BrowserDecodeSummary;
+}
+
+/** Bundle of the page's own decoder (built by scripts/bundle-browser.mjs). */
+const BROWSER_BUNDLE = join(PUBLIC_DIR, 'build', 'semface-browser.js');
+
+/** onnxruntime-web's dist folder (its wasm files are served to the page from here). */
+function onnxWebDist(): string | undefined {
+  try {
+    return dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why the page cannot decode itself, or undefined when it can. */
+function browserDecodeUnavailable(trained: boolean, ortDist: string | undefined): string | undefined {
+  if (!existsSync(BROWSER_BUNDLE)) return 'page decoder not built (run pnpm build)';
+  if (!ortDist) return 'onnxruntime-web is not installed';
+  if (!trained) return 'no trained face model (the page rebuilds the mesh from it)';
+  return undefined;
 }
 
 /** A running demo. */
@@ -122,7 +151,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     });
     const relayAddr = await relay.start();
     cleanups.push(() => relay.close());
-    const token = (identity: string) => mintToken(secret, { identity, room: o.room, ttlSeconds: 24 * 3600 });
+    const token = (identity: string, canPublish = true) =>
+      mintToken(secret, { identity, room: o.room, ttlSeconds: 24 * 3600, canPublish });
     const join = async (identity: string) => {
       const room = await connect(relayAddr.url, {
         token: await token(identity),
@@ -153,24 +183,70 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     understanding?.on('result', (r) => board.understood(r));
     understanding?.on('headError', (err) => log(`receiver head error: ${err.message}`));
     const pages = new ViewerServer();
+    const ortDist = onnxWebDist();
+    const unavailable = browserDecodeUnavailable(trained, ortDist);
+    const browser = new BrowserDecodeStats(unavailable === undefined, unavailable);
+    const codecDir = o.codecModelsDir ?? DEFAULT_MODELS_DIR;
+    if (!unavailable) {
+      pages.mount('/ort/', ortDist!);
+      pages.mount('/models/codec/', codecDir);
+      pages.mount('/models/face/', o.faceModelDir ?? DEFAULT_FACE_MODEL_DIR);
+      if (headsLoad.heads) pages.mount('/models/heads/', o.headsModelsDir ?? DEFAULT_HEADS_DIR);
+    }
     const url = await pages.listen(o.port, o.host);
     cleanups.push(() => pages.close());
 
     const triangles =
       fitter.model.vertexCount === topology.vertexCount ? topology.triangles : fitter.model.triangles;
-    const hello = JSON.stringify({
+    const helloBase = {
       type: 'hello',
       vertexCount: fitter.model.vertexCount,
       triangles: Array.from(triangles),
       codecModelId: codecModelId,
       faceModel: trained ? 'trained' : 'fallback',
       input: o.input ?? 'demo photos (@vladmandic/face-api)',
+    };
+    let pageCount = 0;
+    pages.on('connect', (send) => {
+      if (unavailable) {
+        send(JSON.stringify({ ...helloBase, browserDecode: { available: false, reason: unavailable } }));
+        return;
+      }
+      // Each page gets its own subscribe-only token for the room (its own relay identity).
+      void token(`demo-page-${++pageCount}`, false).then((t) =>
+        send(
+          JSON.stringify({
+            ...helloBase,
+            browserDecode: {
+              available: true,
+              relayPort: relayAddr.port,
+              token: t,
+              room: o.room,
+              codecModelsUrl: '/models/codec/',
+              ...(headsLoad.heads ? { headsModelsUrl: '/models/heads/' } : {}),
+              faceModelUrl: '/models/face/',
+              wasmUrl: '/ort/',
+            },
+          }),
+        ),
+      );
     });
-    pages.on('connect', (send) => send(hello));
+    // Server decodes by seq, to check what pages decode themselves against.
+    const serverDecoded = new Map<number, Float32Array>();
     const cameraFrameIds = new Map<number, number>();
     const sentToPage = new Map<number, { atMs: number; captureTimeMs: number }>();
     pages.on('json', (m) => {
-      if (m.type === 'drawn' && typeof m.seq === 'number') {
+      if (m.type === 'drawn' && m.decoder === 'browser' && typeof m.seq === 'number') {
+        browser.drawn(m.seq, Number(m.decodeMs), Number(m.meshMs));
+      } else if (m.type === 'browserCamera' && typeof m.e2eMs === 'number') {
+        browser.cameraDrawn(m.e2eMs);
+        board.cameraDrawn(m.e2eMs);
+      } else if (m.type === 'browserHeads' && typeof m.seq === 'number') {
+        browser.heads(m.seq, Number(m.headsMs), typeof m.label === 'string' ? m.label : undefined);
+      } else if (m.type === 'browserDescriptor' && typeof m.seq === 'number' && Array.isArray(m.descriptor)) {
+        const server = serverDecoded.get(m.seq);
+        if (server) browser.compare(m.descriptor as number[], server);
+      } else if (m.type === 'drawn' && typeof m.seq === 'number') {
         const s = sentToPage.get(m.seq);
         const delay = typeof m.delayMs === 'number' ? m.delayMs : Number.NaN;
         if (s) board.drawn(s.atMs - s.captureTimeMs + delay);
@@ -200,10 +276,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       if (s.seq !== undefined && s.cameraFrameId !== undefined) {
         cameraFrameIds.set(s.seq, s.cameraFrameId);
         cameraFrameIds.delete(s.seq - 1000);
+        // Pages decoding themselves learn which camera frame a seq carries from this.
+        pages.broadcastJson({ type: 'sent', seq: s.seq, cameraFrameId: s.cameraFrameId });
       }
     });
     receiver.on('avatar', (a) => {
       board.decoded(a);
+      serverDecoded.set(a.seq, a.descriptor);
+      serverDecoded.delete(a.seq - 600);
       const header: Record<string, unknown> = {
         seq: a.seq,
         keyFrame: a.keyFrame,
@@ -290,6 +370,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         coding: o.coding,
         faceModel: trained ? 'trained' : 'fallback',
         ...board.snapshot(),
+        browser: browser.summary(),
       }),
       close,
       onLog: (l) => listeners.push(l),

@@ -34,3 +34,10 @@ export class ViewerMessageError extends ViewerError {
     super('SEMFACE_ERR_VIEWER_MESSAGE', message);
   }
 }
+
+/** The page's own decoder (browser decode mode) could not start: face model missing or malformed. */
+export class BrowserDecodeError extends ViewerError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SEMFACE_ERR_VIEWER_BROWSER_DECODE', message, options);
+  }
+}

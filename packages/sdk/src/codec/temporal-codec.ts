@@ -94,9 +94,25 @@ function looksLikeSemfaceCodec(codec: object): boolean {
   );
 }
 
+/** The codec-core temporal stream classes a {@link SemfaceCodec} is wrapped with. */
+export interface TemporalStreamClasses {
+  readonly TemporalStreamEncoder: typeof import('@semface/codec-core').TemporalStreamEncoder;
+  readonly TemporalStreamDecoder: typeof import('@semface/codec-core').TemporalStreamDecoder;
+}
+
 async function semfaceTemporalCoding(codec: SemfaceCodec): Promise<TemporalCoding | undefined> {
   // Loaded only here: the Node-only codec package stays out of the SDK's static imports.
-  const core = await import('@semface/codec-core');
+  return temporalCodingWith(codec, await import('@semface/codec-core'));
+}
+
+/**
+ * Temporal coding of a `SemfaceCodec` (or codec-core's `PortableSemfaceCodec`) with the given
+ * temporal stream classes; `undefined` when the codec lacks expression- or identity-profile models.
+ */
+export function temporalCodingWith(
+  codec: SemfaceCodec,
+  core: TemporalStreamClasses,
+): TemporalCoding | undefined {
   const store = codec.store;
   const hasProfile = (p: string) => store.models.some((m) => m.profile === p);
   if (!hasProfile('expression') || !hasProfile('identity')) return undefined;

@@ -1,4 +1,4 @@
-import { PROFILE_NAMES, type ProfileName } from '@semface/codec-core';
+import { PROFILE_NAMES, type ProfileName } from '@semface/codec-core/layout';
 import { SdkErrorCode, SemfaceSdkError } from '../errors.js';
 
 /** What a receiver head computes. */

@@ -1,4 +1,4 @@
-import { Profile } from '@semface/codec-core';
+import { Profile } from '@semface/codec-core/layout';
 import type { DescriptorEvent, DescriptorHead } from '../room/events.js';
 import type { ExpressionResult, ReceiverHeads } from './receiver-heads.js';
 
@@ -21,7 +21,7 @@ const carries = (profile: DescriptorEvent['profile'], field: 'expression' | 'ide
  * is kept (late results are worth less than fresh ones).
  */
 export function understandingHead(
-  heads: ReceiverHeads,
+  heads: Pick<ReceiverHeads, 'expression' | 'verificationVector'>,
   onResult: (u: Understanding) => void,
   onError: (err: unknown) => void = () => {},
 ): DescriptorHead {

@@ -15,6 +15,11 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = Object.freeze({
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json',
   '.svg': 'image/svg+xml',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.map': 'application/json',
+  '.wasm': 'application/wasm',
+  '.onnx': 'application/octet-stream',
+  '.bin': 'application/octet-stream',
 });
 
 /** Events of {@link ViewerServer}. */
@@ -36,6 +41,7 @@ export class ViewerServer extends EventEmitter<ViewerServerEvents> {
   readonly #http: Server;
   readonly #wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 4 << 20 });
   readonly #pages = new Set<WebSocket>();
+  readonly #mounts: { readonly prefix: string; readonly dir: string }[] = [];
 
   constructor() {
     super();
@@ -47,6 +53,17 @@ export class ViewerServer extends EventEmitter<ViewerServerEvents> {
       }
       this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws));
     });
+  }
+
+  /**
+   * Serves the files of `dir` under the URL path `prefix` (e.g. `/ort/`), with the same rules as the
+   * page's own files (GET only, known file types, no `..`). Used for the models and onnxruntime-web's
+   * wasm files of the page's own decoder; nothing comes from a CDN.
+   */
+  mount(prefix: string, dir: string): void {
+    if (!prefix.startsWith('/') || !prefix.endsWith('/'))
+      throw new RangeError('prefix must start and end with /');
+    this.#mounts.push({ prefix, dir });
   }
 
   /** Pages connected now. */
@@ -112,14 +129,17 @@ export class ViewerServer extends EventEmitter<ViewerServerEvents> {
 
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const rel = normalize(path === '/' ? 'index.html' : decodeURIComponent(path).slice(1));
+    const mount = this.#mounts.find((m) => path.startsWith(m.prefix));
+    const base = mount?.dir ?? PUBLIC_DIR;
+    const local = mount ? path.slice(mount.prefix.length - 1) : path;
+    const rel = normalize(local === '/' ? 'index.html' : decodeURIComponent(local).slice(1));
     const type = CONTENT_TYPES[extname(rel)];
     if (req.method !== 'GET' || rel.startsWith('..') || rel.includes('\0') || !type) {
       res.writeHead(404).end('not found');
       return;
     }
     try {
-      const body = await readFile(join(PUBLIC_DIR, rel));
+      const body = await readFile(join(base, rel));
       res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
     } catch {
       res.writeHead(404).end('not found');

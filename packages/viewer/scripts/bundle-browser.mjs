@@ -1,0 +1,36 @@
+// Bundles the page's own decoder (dist/browser/page-decoder.js: @semface/sdk/browser, codec-core's
+// portable codec, onnxruntime-web) into public/build/semface-browser.js for the viewer page.
+// Run after `tsc -b` (root `pnpm build` does). Output is git-ignored.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+// The SDK core imports a few Node-only packages on demand (`ws` when there is no global WebSocket, the
+// codec-core main entry when no codec is given). The page passes a WebSocket-capable browser and its
+// own codec, so those imports never run: they stay external dynamic imports instead of being bundled.
+const nodeOnlyOnDemand = {
+  name: 'node-only-on-demand',
+  setup(b) {
+    b.onResolve({ filter: /^(ws|@semface\/codec-core|onnxruntime-node)$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined,
+    );
+  },
+};
+
+const result = await build({
+  entryPoints: [`${root}dist/browser/page-decoder.js`],
+  outfile: `${root}public/build/semface-browser.js`,
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  sourcemap: true,
+  legalComments: 'none',
+  metafile: true,
+  plugins: [nodeOnlyOnDemand],
+  logLevel: 'warning',
+});
+const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + (o.entryPoint ? o.bytes : 0), 0);
+process.stdout.write(`viewer: bundled public/build/semface-browser.js (${(bytes / 1024).toFixed(0)} KiB)\n`);
