@@ -16,6 +16,8 @@ const codecModelsDir = existsSync(join(DEFAULT_MODELS_DIR, 'manifest.json'))
   : join(root, 'packages/codec-core/src/models/fixtures/tiny');
 const bundle = join(root, 'packages/viewer/public/build/semface-browser.js');
 const FFMPEG = '/usr/bin/ffmpeg';
+const ms = (l: { medianMs: number | null; p99Ms: number | null }) =>
+  `median ${l.medianMs?.toFixed(2)} / p99 ${l.p99Ms?.toFixed(2)} ms`;
 const FER2013_LABELS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
 
 if (!hasChromium) process.stdout.write(`skipped: no browser at ${CHROMIUM}\n`);
@@ -161,7 +163,7 @@ describe.skipIf(!hasChromium || !existsSync(bundle))(
       expect(Object.keys(report.expressionCounts).every((l) => FER2013_LABELS.includes(l))).toBe(true);
       expect(errors).toEqual([]);
       process.stdout.write(
-        `browser decode: ${report.frames} frames, decode median ${report.decodeMs.medianMs?.toFixed(1)} ms, heads median ${report.headsMs.medianMs?.toFixed(1)} ms, max |page - server| ${report.agreement.maxAbsDiff} over ${report.agreement.compared} frames\n`,
+        `browser decode: ${report.frames} frames; decode ${ms(report.decodeMs)}, heads ${ms(report.headsMs)}, decode+heads ${ms(report.decodeAndHeadsMs)}, mesh ${ms(report.meshMs)}; max |page - server| ${report.agreement.maxAbsDiff} over ${report.agreement.compared} frames\n`,
       );
       await page.close();
     });

@@ -24,6 +24,7 @@ const browser = {
   expression: null,
   verification: null,
   descriptors: new Map(),
+  decodeMs: new Map(),
   seqCamera: new Map(),
   drawnAt: new Map(),
 };
@@ -80,6 +81,8 @@ async function startBrowserDecode(cfg) {
       avatar(a) {
         browser.decoded++;
         browser.descriptors.set(a.seq, a.descriptor);
+        browser.decodeMs.set(a.seq, a.decodeMs);
+        browser.decodeMs.delete(a.seq - 100);
         browser.descriptors.delete(a.seq - 100);
         if (browser.decoded % 10 === 1 && ws.readyState === WebSocket.OPEN) {
           ws.send(
@@ -115,6 +118,7 @@ async function startBrowserDecode(cfg) {
               type: 'browserHeads',
               seq: u.seq,
               headsMs: u.headsMs,
+              decodeMs: browser.decodeMs.get(u.seq),
               label: u.expression?.label,
             }),
           );

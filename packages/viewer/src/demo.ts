@@ -242,7 +242,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
         browser.cameraDrawn(m.e2eMs);
         board.cameraDrawn(m.e2eMs);
       } else if (m.type === 'browserHeads' && typeof m.seq === 'number') {
-        browser.heads(m.seq, Number(m.headsMs), typeof m.label === 'string' ? m.label : undefined);
+        const label = typeof m.label === 'string' ? m.label : undefined;
+        browser.heads(
+          m.seq,
+          Number(m.headsMs),
+          label,
+          typeof m.decodeMs === 'number' ? m.decodeMs : undefined,
+        );
       } else if (m.type === 'browserDescriptor' && typeof m.seq === 'number' && Array.isArray(m.descriptor)) {
         const server = serverDecoded.get(m.seq);
         if (server) browser.compare(m.descriptor as number[], server);

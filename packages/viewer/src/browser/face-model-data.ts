@@ -47,7 +47,7 @@ export function parseFaceModel(json: unknown, blob: Uint8Array): FaceModelData {
     if (b.offset < 0 || b.offset + bytes > blob.length)
       throw new BrowserDecodeError(`face model: block ${name} runs past the blob`);
     // Copy: the blob offsets need not be aligned for typed-array views.
-    const copy = blob.slice(b.offset, b.offset + bytes).buffer;
+    const copy = new Uint8Array(blob.subarray(b.offset, b.offset + bytes)).buffer;
     if (b.dtype === 'float32') return new Float32Array(copy);
     return b.dtype === 'uint16' ? new Uint16Array(copy) : new Uint32Array(copy);
   };

@@ -57,9 +57,9 @@ export class BrowserDecodeStats {
   }
 
   /** The page's heads ran on a frame. */
-  heads(seq: number, headsMs: number, label?: string): void {
+  heads(seq: number, headsMs: number, label?: string, decodeMs?: number): void {
     this.#heads.add(headsMs);
-    const d = this.#decodeBySeq.get(seq);
+    const d = decodeMs ?? this.#decodeBySeq.get(seq);
     if (d !== undefined) this.#both.add(d + headsMs);
     if (label) this.#labels[label] = (this.#labels[label] ?? 0) + 1;
   }
