@@ -1,3 +1,4 @@
+import type { MotionLayerName } from '@semface/codec-core';
 import type { SemfaceCodec } from '@semface/codec-core';
 import type { DescriptorCodec } from './descriptor-codec.js';
 
@@ -32,6 +33,8 @@ export interface TemporalEncoderOptions {
   readonly keyFrameIntervalSeconds: number;
   /** Rate-control target; 0 = off. Unit: bit/s. */
   readonly targetBitrate: number;
+  /** Per-frame layer coding (codec-core `motionLayer`). Default: the codec's own default. */
+  readonly motionLayer?: MotionLayerName;
 }
 
 /** One encoded temporal packet. */
@@ -122,6 +125,7 @@ export function temporalCodingWith(
         frameRate: o.frameRate,
         keyFrameIntervalSeconds: o.keyFrameIntervalSeconds,
         targetBitrate: o.targetBitrate,
+        ...(o.motionLayer !== undefined ? { motionLayer: o.motionLayer } : {}),
       });
       return {
         requestKeyFrame: () => enc.requestKeyFrame(),

@@ -1,3 +1,4 @@
+import type { MotionLayerName } from '@semface/codec-core';
 import { FrameKind, type FrameKindValue } from '@semface/protocol';
 import type { DescriptorCodec } from '../codec/descriptor-codec.js';
 import type { CoderName, ProfileName } from '../codec/layout.js';
@@ -40,6 +41,8 @@ export interface PublisherSettings {
   readonly keyFrameIntervalSeconds?: number;
   /** Temporal coding: rate-control target in kbit/s; 0 = off. Default 2. */
   readonly targetKbps?: number;
+  /** Temporal coding: per-frame layer coding. Default: the codec's default. */
+  readonly motionLayer?: MotionLayerName;
   /** Told once when temporal coding was asked for but the codec has none. */
   readonly logger?: SdkLogger;
 }
@@ -154,6 +157,7 @@ export class StreamPublisher {
           frameRate: s.frameRate ?? 25,
           keyFrameIntervalSeconds: s.keyFrameIntervalSeconds ?? 2,
           targetBitrate: (s.targetKbps ?? 2) * 1000,
+          ...(s.motionLayer !== undefined ? { motionLayer: s.motionLayer } : {}),
         });
         return {
           coding: StreamCoding.temporal,

@@ -1,3 +1,4 @@
+import type { MotionLayerName } from '@semface/codec-core';
 import { type ReconnectOptions, resolveReconnectOptions } from '../connection/backoff.js';
 import type { WebSocketConstructor } from '../connection/websocket.js';
 import { type DescriptorCodec, isDescriptorCodec } from '../codec/descriptor-codec.js';
@@ -38,6 +39,13 @@ export interface ConnectOptions {
   coding?: StreamCodingName;
   /** Temporal coding: rate-control target; 0 turns rate control off. Default 2. Unit: kbit/s. */
   targetKbps?: number;
+  /**
+   * Temporal coding: how the per-frame layer (expression, rotation, translation) is coded:
+   * `transform` (fixed linear transform + uniform step, closed-loop integer prediction; lower error
+   * at 1.5-2 kbit/s and above) or `latent` (the expression-profile model's latents; lower error below
+   * ~1.5 kbit/s). Measured in docs/streaming.md. Default `transform`.
+   */
+  motionLayer?: MotionLayerName;
   /** Temporal coding: rate descriptors are published at (sets the per-frame budget and key spacing). Default 25. Unit: frame/s. */
   frameRate?: number;
   /** Temporal coding: time between periodic key frames; 0 = only the first and requested ones. Default 2. Unit: s. */
@@ -79,6 +87,7 @@ export interface ResolvedConnectOptions {
   readonly codec: DescriptorCodec | undefined;
   readonly coding: StreamCodingName;
   readonly targetKbps: number;
+  readonly motionLayer: MotionLayerName;
   readonly frameRate: number;
   readonly keyFrameIntervalSeconds: number;
   readonly rateIndex: number;
@@ -98,6 +107,7 @@ export interface ResolvedConnectOptions {
 export const DEFAULT_CONNECT_OPTIONS: Readonly<{
   coding: StreamCodingName;
   targetKbps: number;
+  motionLayer: MotionLayerName;
   frameRate: number;
   keyFrameIntervalSeconds: number;
   rateIndex: number;
@@ -113,6 +123,7 @@ export const DEFAULT_CONNECT_OPTIONS: Readonly<{
 }> = Object.freeze({
   coding: StreamCoding.temporal,
   targetKbps: 2,
+  motionLayer: 'transform',
   frameRate: 25,
   keyFrameIntervalSeconds: 2,
   rateIndex: 0,
@@ -159,6 +170,7 @@ const NUMBER_RANGES = {
 
 const CODERS: readonly string[] = ['rans', 'ppm'];
 const CODINGS: readonly string[] = Object.values(StreamCoding);
+const MOTION_LAYER_NAMES: readonly string[] = ['transform', 'latent'] satisfies readonly MotionLayerName[];
 
 /**
  * Merges `input` over the defaults and validates once.
@@ -190,6 +202,9 @@ export function resolveConnectOptions(input: ConnectOptions): ResolvedConnectOpt
   if (!CODERS.includes(o.coder)) throw new RangeError(`coder must be one of ${CODERS.join(', ')}`);
   if (typeof o.coding !== 'string') throw new TypeError('coding must be a string');
   if (!CODINGS.includes(o.coding)) throw new RangeError(`coding must be one of ${CODINGS.join(', ')}`);
+  if (typeof o.motionLayer !== 'string') throw new TypeError('motionLayer must be a string');
+  if (!MOTION_LAYER_NAMES.includes(o.motionLayer))
+    throw new RangeError(`motionLayer must be one of ${MOTION_LAYER_NAMES.join(', ')}`);
   for (const [key, [lo, hi, open]] of Object.entries(NUMBER_RANGES)) {
     const v = o[key as keyof typeof NUMBER_RANGES];
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`${key} must be a finite number`);
@@ -217,6 +232,7 @@ export function resolveConnectOptions(input: ConnectOptions): ResolvedConnectOpt
     codec: o.codec,
     coding: o.coding,
     targetKbps: o.targetKbps,
+    motionLayer: o.motionLayer,
     frameRate: o.frameRate,
     keyFrameIntervalSeconds: o.keyFrameIntervalSeconds,
     rateIndex: o.rateIndex,
