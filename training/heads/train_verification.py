@@ -1,16 +1,23 @@
-"""Verification head P(shape', texture') -> 128-D vector regressing face-api's embedding of the photo.
+"""Verification head P(shape', texture') -> 128-D unit vector regressing face-api's embedding of the photo.
 
-LFW View 2 protocol: for every fold k a model is trained on the images of the people of the other nine
-folds only (people.txt assigns every LFW person to one fold), plus one deployed model on everyone.
-Each model's threshold is chosen on pairs of its training folds only. Targets: teacher embeddings
-from `semface eval --teacher` (artifacts/cache/lfw-teacher.npy).
+Two protocols:
+- `--protocol view1` (model selection): train on the people of LFW View 1 `peopleDevTrain.txt`, choose the
+  threshold on `pairsDevTrain.txt`, report `pairsDevTest.txt` (people never seen). Writes no model; appends
+  the run to `--selection-log`. Hyper-parameters are chosen here only, never on View 2.
+- `--protocol view2` (default, the reported numbers): for every fold k a model is trained on the images
+  of the people of the other nine folds only (people.txt assigns every LFW person to one fold), plus one
+  deployed model on everyone. Each model's threshold is chosen on pairs of its training folds only.
 
+Targets: teacher embeddings from `semface eval --teacher` (artifacts/cache/lfw-teacher.npy).
+
+  training/.venv/bin/python -m training.heads.train_verification --protocol view1
   training/.venv/bin/python -m training.heads.train_verification --folds all
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import sys
 from pathlib import Path
@@ -23,8 +30,8 @@ from training.codec.layout import profile_indices
 from training.heads.codec_aug import CodecRoundTrip
 from training.heads.data import image_key, load_cache, read_pairs, read_people_folds
 from training.heads.export import SDK_MODELS, export_onnx, write_head
-from training.heads.model import ResidualMlp
-from training.heads.train_common import train
+from training.heads.model import EmbeddingMlp, NormalisedEnsemble
+from training.heads.train_common import variant_batches
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -40,6 +47,54 @@ def best_threshold(d: np.ndarray, same: np.ndarray) -> tuple[float, float]:
     return float(t), float(correct[i] / len(d))
 
 
+def fit_embedding(
+    variants: list[np.ndarray], targets: np.ndarray, args: argparse.Namespace, seed: int, log=print
+) -> EmbeddingMlp:
+    """One member: AdamW + one-cycle schedule, cosine loss to the unit teacher vector, every row drawn
+    per epoch from the clean descriptor or one of its codec round trips. The last epoch is kept (the
+    schedule, not early stopping, ends training; the epoch count was chosen on View 1)."""
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    mean, std = variants[0].mean(0), variants[0].std(0) + 1e-6
+    model = EmbeddingMlp(variants[0].shape[1], targets.shape[1], mean, std, args.width, args.depth, args.dropout)
+    steps = args.epochs * ((len(targets) + args.batch - 1) // args.batch)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=steps)
+    for epoch in range(args.epochs):
+        model.train()
+        total = 0.0
+        for x, y in variant_batches(variants, targets, args.batch, rng, args.noise, std):
+            loss = 1 - nn.functional.cosine_similarity(model(x), y, dim=1).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            total += loss.item() * len(y)
+        if (epoch + 1) % 10 == 0 or epoch + 1 == args.epochs:
+            log(f"seed {seed} epoch {epoch + 1}/{args.epochs} loss {total / len(targets):.4f}")
+    model.eval()
+    return model
+
+
+def fit_ensemble(variants: list[np.ndarray], targets: np.ndarray, args: argparse.Namespace, log=print) -> NormalisedEnsemble:
+    members = [fit_embedding(variants, targets, args, seed, log) for seed in range(args.ensemble)]
+    return NormalisedEnsemble(members).eval()
+
+
+def embed(model: nn.Module, x: np.ndarray) -> np.ndarray:
+    with torch.no_grad():
+        return model(torch.from_numpy(x.astype(np.float32))).numpy()
+
+
+def pair_accuracy(vec: np.ndarray, pa: np.ndarray, pb: np.ndarray, same: np.ndarray, thr: float) -> float:
+    return float(((np.linalg.norm(vec[pa] - vec[pb], axis=1) < thr) == same).mean())
+
+
+def read_people(path: Path) -> set[str]:
+    lines = [l.split() for l in path.read_text().splitlines()[1:] if l.strip()]
+    return {l[0] for l in lines}
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lfw", type=Path, default=REPO / "artifacts/cache/lfw.npy")
@@ -47,39 +102,70 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--lfw-root", type=Path, default=REPO.parent / "shared/data/lfw")
     ap.add_argument("--codec-models", type=Path, default=REPO / "packages/codec-core/models")
     ap.add_argument("--out", type=Path, default=SDK_MODELS)
-    ap.add_argument("--folds", default="all", help="'all' (10 fold models + deployed), 'deployed', or a list 0,3")
-    ap.add_argument("--epochs", type=int, default=30)
-    ap.add_argument("--width", type=int, default=256)
-    ap.add_argument("--blocks", type=int, default=2)
-    ap.add_argument("--lr", type=float, default=2e-3)
-    ap.add_argument("--noise", type=float, default=0.1)
+    ap.add_argument("--protocol", choices=("view1", "view2"), default="view2")
+    ap.add_argument("--selection-log", type=Path, default=REPO / "docs/eval/verification-selection.jsonl")
+    ap.add_argument("--folds", default="all", help="view2: 'all' (10 fold models + deployed), 'deployed', or a list 0,3")
+    ap.add_argument("--epochs", type=int, default=40)
+    ap.add_argument("--width", type=int, default=512)
+    ap.add_argument("--depth", type=int, default=2)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--weight-decay", type=float, default=1e-2)
+    ap.add_argument("--noise", type=float, default=0.0)
     ap.add_argument("--dropout", type=float, default=0.0)
-    ap.add_argument("--weights", default="1,1,5", help="loss weights: MSE, cosine, pairwise-distance (relational)")
+    ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--ensemble", type=int, default=3, help="members averaged into one graph")
     args = ap.parse_args(argv)
-    w_mse, w_cos, w_rel = (float(v) for v in args.weights.split(","))
     torch.set_num_threads(1)
+    command = "training/.venv/bin/python -m training.heads.train_verification " + shlex.join(sys.argv[1:] if argv is None else argv)
+    hyper = {k: getattr(args, k) for k in ("epochs", "width", "depth", "lr", "weight_decay", "noise", "dropout", "batch", "ensemble")}
 
     idx = profile_indices("identity")
     x, rows, _ = load_cache(args.lfw)
-    t, trows, _ = load_cache(args.teacher) if args.teacher.suffix == ".npy" else (None, None, None)
+    t, trows, _ = load_cache(args.teacher)
     tkey = {image_key(r["source"]): i for i, r in enumerate(trows)}
     keys = [image_key(r["source"]) for r in rows]
     has = np.array([k in tkey for k in keys])
     x, keys = x[has], [k for k, h in zip(keys, has) if h]
     y = np.stack([t[tkey[k]] for k in keys]).astype(np.float32)
-    person_fold = read_people_folds(args.lfw_root / "people.txt")
-    folds_of = np.array([person_fold.get(k.split("/")[0], -1) for k in keys])
-    pairs = read_pairs(args.lfw_root / "pairs.txt")
+    y /= np.linalg.norm(y, axis=1, keepdims=True)
+    person = np.array([k.split("/")[0] for k in keys])
     row_of = {k: i for i, k in enumerate(keys)}
-    pairs = [(row_of[a], row_of[b], s, f) for a, b, s, f in pairs if a in row_of and b in row_of]
-    pa = np.array([p[0] for p in pairs])
-    pb = np.array([p[1] for p in pairs])
-    psame = np.array([p[2] for p in pairs])
-    pfold = np.array([p[3] for p in pairs])
-    codec = CodecRoundTrip(args.codec_models, "identity")
-    print(f"{len(keys)} images with descriptor + teacher; {len(pairs)} View 2 pairs; codec: {codec.names() or 'none'}")
-    variants_all = [x[:, idx]] + [d[:, idx] for d in codec.decode_all(x)]
 
+    def pairs_of(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        ps = [(row_of[a], row_of[b], s, f) for a, b, s, f in read_pairs(args.lfw_root / name) if a in row_of and b in row_of]
+        return tuple(np.array(v) for v in zip(*ps))  # type: ignore[return-value]
+
+    codec = CodecRoundTrip(args.codec_models, "identity")
+    variants_all = [x[:, idx]] + [d[:, idx] for d in codec.decode_all(x)]
+    names = ["clean", *codec.names()]
+
+    def training_set(rows: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+        return [v[rows] for v in variants_all], y[rows]
+    print(f"{len(keys)} images with descriptor + teacher; codec variants: {codec.names() or 'none'}")
+
+    if args.protocol == "view1":
+        train_people = read_people(args.lfw_root / "peopleDevTrain.txt")
+        tr = np.nonzero(np.isin(person, list(train_people)))[0]
+        a1, b1, s1, _ = pairs_of("pairsDevTrain.txt")
+        a2, b2, s2, _ = pairs_of("pairsDevTest.txt")
+        model = fit_ensemble(*training_set(tr), args)
+        result: dict[str, object] = {"protocol": "LFW View 1: train peopleDevTrain, threshold pairsDevTrain, score pairsDevTest",
+                                     "hyper": hyper, "command": command, "trainImages": int(len(tr)), "testPairs": int(len(s2))}
+        acc: dict[str, float] = {}
+        for name, v in zip(names, variants_all):
+            vec = embed(model, v)
+            thr, _ = best_threshold(np.linalg.norm(vec[a1] - vec[b1], axis=1), s1)
+            acc[name] = pair_accuracy(vec, a2, b2, s2, thr)
+        result["pairsDevTestAccuracy"] = acc
+        print(json.dumps(result))
+        args.selection_log.parent.mkdir(parents=True, exist_ok=True)
+        with args.selection_log.open("a") as f:
+            f.write(json.dumps(result) + "\n")
+        return
+
+    person_fold = read_people_folds(args.lfw_root / "people.txt")
+    folds_of = np.array([person_fold.get(p, -1) for p in person])
+    pa, pb, psame, pfold = pairs_of("pairs.txt")
     if args.folds == "all":
         todo: list[int | None] = [*range(10), None]
     elif args.folds == "deployed":
@@ -87,48 +173,20 @@ def main(argv: list[str] | None = None) -> None:
     else:
         todo = [int(f) for f in args.folds.split(",")]
 
-    def loss_fn(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-        mse = ((pred - target) ** 2).sum(1).mean()
-        cos = 1 - nn.functional.cosine_similarity(pred, target, dim=1).mean()
-        loss = w_mse * mse + w_cos * cos
-        if w_rel > 0:
-            # Relational distillation: the batch's pairwise distances should match the teacher's,
-            # which is what verification thresholds act on.
-            rel = ((torch.cdist(pred, pred) - torch.cdist(target, target)) ** 2).mean()
-            loss = loss + w_rel * rel
-        return loss
-
     for fold in todo:
-        train_mask = folds_of != fold if fold is not None else np.ones(len(keys), bool)
-        tr_idx = np.nonzero(train_mask)[0]
-        rng = np.random.default_rng(1)
-        held = rng.choice(tr_idx, size=max(1, len(tr_idx) // 20), replace=False)
-        fit_idx = np.setdiff1d(tr_idx, held)
-        tr_vars = [v[fit_idx] for v in variants_all]
-        mean, std = tr_vars[0].mean(0), tr_vars[0].std(0) + 1e-6
-        model = ResidualMlp(len(idx), 128, mean, std, args.width, args.blocks, dropout=args.dropout)
-        held_t = [torch.from_numpy(v[held]) for v in variants_all]
-        yh = torch.from_numpy(y[held])
-
-        def select(m: nn.Module) -> float:
-            return -float(np.mean([float(loss_fn(m(v), yh)) for v in held_t]))
-
-        model, score, epoch = train(model, tr_vars, y[fit_idx], loss_fn, select, args.epochs, args.lr, std, args.noise,
-                                    log=lambda s: print(f"[fold {fold}] {s}"))
-        with torch.no_grad():
-            vec = model(torch.from_numpy(variants_all[0])).numpy()
+        tr = np.nonzero(folds_of != fold)[0] if fold is not None else np.arange(len(keys))
+        model = fit_ensemble(*training_set(tr), args, log=lambda s: print(f"[fold {fold}] {s}"))
+        vec = embed(model, variants_all[0])
         dist = np.linalg.norm(vec[pa] - vec[pb], axis=1)
-        train_pairs = pfold != fold if fold is not None else np.ones(len(pairs), bool)
+        train_pairs = pfold != fold if fold is not None else np.ones(len(psame), bool)
         thr, train_acc = best_threshold(dist[train_pairs], psame[train_pairs])
         metrics: dict[str, object] = {
             "thresholdChosenOn": "View 2 pairs of the training folds" if fold is not None else "all View 2 pairs (training data)",
             "trainPairAccuracy": train_acc,
-            "heldOutImageLoss": -score,
-            "selectedEpoch": epoch + 1,
         }
         if fold is not None:
             test = pfold == fold
-            metrics["foldAccuracyClean"] = float(((dist[test] < thr) == psame[test]).mean())
+            metrics["foldAccuracyClean"] = pair_accuracy(vec, pa[test], pb[test], psame[test], thr)
             metrics["split"] = f"LFW View 2 fold {fold} (people never seen in training)"
         print(f"[fold {fold}] threshold {thr:.4f} {metrics}")
         name = "verification.onnx" if fold is None else f"verification-fold{fold}.onnx"
@@ -140,17 +198,22 @@ def main(argv: list[str] | None = None) -> None:
             "outputDim": 128,
             "threshold": thr,
             "training": {
-                "command": "training/.venv/bin/python -m training.heads.train_verification " + shlex.join(sys.argv[1:]),
+                "command": command,
                 "data": (
-                    f"LFW descriptors of people outside View 2 fold {fold} ({len(tr_idx)} images) + codec round trips"
+                    f"LFW descriptors of people outside View 2 fold {fold} ({len(tr)} images) + codec round trips"
                     if fold is not None
-                    else f"all LFW descriptors ({len(tr_idx)} images) + codec round trips"
+                    else f"all LFW descriptors ({len(tr)} images) + codec round trips"
                 ),
-                "teacher": "face-api 128-D embedding of the original photo (FaceEmbedder)",
+                "teacher": "face-api 128-D embedding of the original photo (FaceEmbedder), L2-normalised",
                 "codecVariants": codec.names(),
-                "architecture": f"residual MLP width {args.width}, {args.blocks} blocks, dropout {args.dropout}",
-                "loss": f"{w_mse} x MSE + {w_cos} x (1 - cosine) + {w_rel} x pairwise-distance MSE vs the teacher",
-                "epochs": args.epochs,
+                "architecture": (
+                    f"ensemble of {args.ensemble} MLPs (width {args.width}, {args.depth} hidden layers, GELU, dropout "
+                    f"{args.dropout}), mean of unit vectors renormalised"
+                ),
+                "loss": "1 - cosine(vector, teacher)",
+                "augmentation": "codec round trips",
+                "hyperParameters": hyper,
+                "selectedOn": "LFW View 1 (docs/eval/verification-selection.jsonl)",
             },
             "metrics": metrics,
         }

@@ -30,3 +30,29 @@ def test_export_matches_torch_and_manifest_upserts(tmp_path):
     write_head(tmp_path, entry, data)
     heads = json.loads((tmp_path / "manifest.json").read_text())["heads"]
     assert len(heads) == 1 and len(heads[0]["sha256"]) == 64
+
+
+def test_embedding_ensemble_is_unit_norm_and_exports():
+    from training.heads.model import EmbeddingMlp, NormalisedEnsemble
+
+    torch.manual_seed(0)
+    members = [EmbeddingMlp(6, 4, np.zeros(6), np.ones(6), width=8, depth=2, dropout=0.0) for _ in range(3)]
+    ens = NormalisedEnsemble(members).eval()
+    x = np.random.default_rng(1).standard_normal((5, 6)).astype(np.float32)
+    y = ort.InferenceSession(export_onnx(ens, 6, "embedding")).run(None, {"x": x})[0]
+    np.testing.assert_allclose(np.linalg.norm(y, axis=1), 1.0, atol=1e-5)
+    expected = sum(m(torch.from_numpy(x)).detach().numpy() for m in members)
+    expected /= np.linalg.norm(expected, axis=1, keepdims=True)
+    np.testing.assert_allclose(y, expected, atol=1e-5)
+
+
+def test_probability_ensemble_averages_members():
+    from training.heads.model import ProbabilityEnsemble
+
+    torch.manual_seed(0)
+    members = [ResidualMlp(5, 3, np.zeros(5), np.ones(5), width=8, blocks=1, softmax=True) for _ in range(2)]
+    ens = ProbabilityEnsemble(members).eval()
+    x = torch.randn(4, 5)
+    p = ens(x).detach().numpy()
+    np.testing.assert_allclose(p.sum(1), 1.0, atol=1e-6)
+    np.testing.assert_allclose(p, (members[0](x) + members[1](x)).detach().numpy() / 2, atol=1e-6)
