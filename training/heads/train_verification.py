@@ -114,10 +114,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--dropout", type=float, default=0.0)
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--ensemble", type=int, default=3, help="members averaged into one graph")
+    ap.add_argument(
+        "--target-person-mean", type=float, default=0.0,
+        help="weight of the person's mean teacher vector (over that person's training images) in the target",
+    )
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     command = "training/.venv/bin/python -m training.heads.train_verification " + shlex.join(sys.argv[1:] if argv is None else argv)
-    hyper = {k: getattr(args, k) for k in ("epochs", "width", "depth", "lr", "weight_decay", "noise", "dropout", "batch", "ensemble")}
+    hyper = {k: getattr(args, k) for k in ("epochs", "width", "depth", "lr", "weight_decay", "noise", "dropout", "batch", "ensemble", "target_person_mean")}
 
     idx = profile_indices("identity")
     x, rows, _ = load_cache(args.lfw)
@@ -140,7 +144,18 @@ def main(argv: list[str] | None = None) -> None:
     names = ["clean", *codec.names()]
 
     def training_set(rows: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-        return [v[rows] for v in variants_all], y[rows]
+        """The rows' variants and targets; with --target-person-mean the target moves toward the mean
+        teacher vector of the same person's training images (identity, not the photo's nuisances)."""
+        target = y[rows]
+        w = args.target_person_mean
+        if w > 0:
+            _, inv = np.unique(person[rows], return_inverse=True)
+            sums = np.zeros((inv.max() + 1, y.shape[1]), np.float32)
+            np.add.at(sums, inv, target)
+            centroid = sums[inv] / np.linalg.norm(sums[inv], axis=1, keepdims=True)
+            target = (1 - w) * target + w * centroid
+            target = target / np.linalg.norm(target, axis=1, keepdims=True)
+        return [v[rows] for v in variants_all], target
     print(f"{len(keys)} images with descriptor + teacher; codec variants: {codec.names() or 'none'}")
 
     if args.protocol == "view1":
