@@ -4,17 +4,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MODELS_DIR } from '@semface/codec-core';
 import { type Demo, startDemo } from '@semface/viewer';
-import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, hasChromium, launchChromium } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 // The trained codec when installed, else codec-core's committed test fixture (untrained, same format).
 const codecModelsDir = existsSync(join(DEFAULT_MODELS_DIR, 'manifest.json'))
   ? undefined
   : join(root, 'packages/codec-core/src/models/fixtures/tiny');
 
-if (!existsSync(CHROMIUM)) process.stdout.write(`skipped: no browser at ${CHROMIUM}\n`);
+if (!hasChromium) process.stdout.write(`skipped: no browser at ${CHROMIUM}\n`);
 
 const FER2013_LABELS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
 
@@ -23,42 +22,22 @@ interface PageState {
   stats: { frames: number; bitrateKbps: number; bitsPerFrame: { last: number | null } } | null;
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('semface demo in headless chromium', () => {
+describe.skipIf(!hasChromium)('semface demo in headless chromium', () => {
   let demo: Demo;
-  let browser: BrowserContext;
-  let profile: string;
+  let chromium: Awaited<ReturnType<typeof launchChromium>> | undefined;
 
   beforeAll(async () => {
     demo = await startDemo({ port: 0, codecModelsDir, photoFps: 10, slideSeconds: 1.5 });
-    profile = mkdtempSync(join(tmpdir(), 'semface-chromium-'));
-    // Playwright passes --user-data-dir itself for a persistent context: a fresh folder per run.
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1280, height: 760 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--use-angle=swiftshader',
-        '--enable-unsafe-swiftshader',
-      ],
-    });
+    chromium = await launchChromium();
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
     await demo?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('draws the avatar and shows live numbers', async () => {
-    const page = await browser.newPage();
+    const page = await chromium!.context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${demo.url}?decode=server`);

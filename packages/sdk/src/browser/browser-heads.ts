@@ -8,6 +8,7 @@ import type { InferenceSession } from 'onnxruntime-web/wasm';
 import { InvalidDescriptorError, ModelFetchError } from '../errors.js';
 import { type HeadManifestEntry, type HeadsManifest, parseHeadsManifest } from '../heads/heads-manifest.js';
 import type { ExpressionResult, VerifyResult } from '../heads/receiver-heads.js';
+import { headInputBatch, splitHeadOutput } from '../heads/head-tensor.js';
 import { createWebSession } from './onnx-web.js';
 
 /** Options of {@link BrowserReceiverHeads.load}. */
@@ -52,24 +53,11 @@ class WebHead {
   async run(descriptors: readonly Float32Array[]): Promise<Float32Array[]> {
     const n = descriptors.length;
     const d = this.entry.inputDim;
-    const x = new Float32Array(n * d);
-    descriptors.forEach((desc, r) => {
-      if (!(desc instanceof Float32Array) || desc.length !== DESCRIPTOR_LENGTH) {
-        throw new InvalidDescriptorError(
-          `descriptor ${r} must be a Float32Array of length ${DESCRIPTOR_LENGTH}`,
-        );
-      }
-      for (let i = 0; i < d; i++) {
-        const v = desc[this.indices[i]!]!;
-        if (!Number.isFinite(v)) throw new InvalidDescriptorError(`descriptor ${r} has a non-finite value`);
-        x[r * d + i] = v;
-      }
-    });
+    const x = headInputBatch(descriptors, this.indices);
     const input = new this.runtime.Tensor('float32', x, [n, d]);
     const out = await this.session.run({ [this.session.inputNames[0]!]: input });
     const y = out[this.session.outputNames[0]!]!.data as Float32Array;
-    const k = this.entry.outputDim;
-    return Array.from({ length: n }, (_, r) => y.slice(r * k, (r + 1) * k));
+    return splitHeadOutput(y, n, this.entry.outputDim);
   }
 
   release(): Promise<void> {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DESCRIPTOR_LENGTH, profileIndices } from '@semface/codec-core';
 import type { InferenceSession } from 'onnxruntime-node';
 import { InvalidDescriptorError, SdkErrorCode, SemfaceSdkError } from '../errors.js';
+import { headInputBatch, splitHeadOutput } from './head-tensor.js';
 import type { HeadManifestEntry } from './heads-manifest.js';
 
 type Ort = typeof import('onnxruntime-node');
@@ -58,25 +59,12 @@ export class OnnxHead {
     const n = descriptors.length;
     if (n === 0) return [];
     const d = this.entry.inputDim;
-    const x = new Float32Array(n * d);
-    descriptors.forEach((desc, r) => {
-      if (!(desc instanceof Float32Array) || desc.length !== DESCRIPTOR_LENGTH) {
-        throw new InvalidDescriptorError(
-          `descriptor ${r} must be a Float32Array of length ${DESCRIPTOR_LENGTH}`,
-        );
-      }
-      for (let i = 0; i < d; i++) {
-        const v = desc[this.indices[i]!]!;
-        if (!Number.isFinite(v)) throw new InvalidDescriptorError(`descriptor ${r} has a non-finite value`);
-        x[r * d + i] = v;
-      }
-    });
+    const x = headInputBatch(descriptors, this.indices);
     const ort = await loadOrt();
     const input = new ort.Tensor('float32', x, [n, d]);
     const out = await this.session.run({ [this.session.inputNames[0]!]: input });
     const y = out[this.session.outputNames[0]!]!.data as Float32Array;
-    const k = this.entry.outputDim;
-    return Array.from({ length: n }, (_, r) => y.slice(r * k, (r + 1) * k));
+    return splitHeadOutput(y, n, this.entry.outputDim);
   }
 
   /** Releases the session. */
