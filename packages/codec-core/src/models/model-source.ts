@@ -1,3 +1,5 @@
+import { sha256Hex } from './sha256.js';
+
 /**
  * Where a {@link ModelCatalog} reads its files from: a folder on disk (Node) or a URL (browsers).
  * Paths are relative to the models folder (`manifest.json`, `<id>/<file>`).
@@ -13,10 +15,12 @@ export interface ModelSource {
   sha256(...parts: Uint8Array[]): Promise<string>;
 }
 
-/** Hex SHA-256 with the Web Crypto API (browsers in a secure context, Node >= 19). */
+/**
+ * Hex SHA-256 with the Web Crypto API (browsers in a secure context, Node >= 19), or the plain
+ * TypeScript {@link sha256Hex} where `crypto.subtle` is missing (a page served over http on a LAN address).
+ */
 export async function webCryptoSha256(...parts: Uint8Array[]): Promise<string> {
   const subtle = globalThis.crypto?.subtle;
-  if (!subtle) throw new Error('crypto.subtle is unavailable (pages need a secure context: https or localhost)');
   const total = parts.reduce((n, p) => n + p.length, 0);
   const all = new Uint8Array(total);
   let o = 0;
@@ -24,6 +28,7 @@ export async function webCryptoSha256(...parts: Uint8Array[]): Promise<string> {
     all.set(p, o);
     o += p.length;
   }
+  if (!subtle) return sha256Hex(all);
   const digest = new Uint8Array(await subtle.digest('SHA-256', all));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
