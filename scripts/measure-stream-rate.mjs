@@ -22,6 +22,7 @@ import {
   TemporalStreamDecoder,
   TemporalStreamEncoder,
 } from '@semface/codec-core';
+import { ReceiverHeads } from '@semface/sdk';
 
 const { values } = parseArgs({
   options: {
@@ -108,6 +109,7 @@ async function runTemporal(codec, clip, options) {
   const kinds = [];
   const rates = [];
   const steps = [];
+  const decoded = [];
   const err = errorSums();
   for (const d of clip.descriptors) {
     const f = await enc.encodeFrame(d);
@@ -117,6 +119,7 @@ async function runTemporal(codec, clip, options) {
     rates.push(f.rateIndex);
     if (f.motionStep !== undefined && f.kind === 'key') steps.push(Number(f.motionStep.toFixed(4)));
     addErrors(err, d, out.descriptor);
+    decoded.push(out.descriptor);
   }
   const total = bits.reduce((a, b) => a + b, 0);
   const seconds = clip.span / clip.fps;
@@ -134,6 +137,7 @@ async function runTemporal(codec, clip, options) {
     rateIndices: [...new Set(rates)],
     ...(steps.length ? { keySteps: steps } : {}),
     mae: mean(err, clip.descriptors.length),
+    labelAgreement: await labelAgreement(clip, decoded),
     bits,
     kindsPerFrame: kinds,
     totalBits: total,
@@ -153,7 +157,23 @@ async function runIntra(codec, clip, rateIndex) {
     payloadBitrate: payload / seconds,
     packetBitrate: (payload + clip.descriptors.length * 9 * 8) / seconds,
     mae: mean(err, clip.descriptors.length),
+    labelAgreement: await labelAgreement(clip, out.descriptors),
   };
+}
+
+/**
+ * Task-level error: the share of frames whose SDK expression-head label (FER2013 classes) on the decoded
+ * descriptor equals the label on the uncoded one. Null without head models.
+ */
+const heads = await ReceiverHeads.load().catch(() => undefined);
+const referenceLabels = new Map();
+async function labelAgreement(clip, decoded) {
+  if (!heads) return null;
+  if (!referenceLabels.has(clip.name))
+    referenceLabels.set(clip.name, (await heads.expressions(clip.descriptors)).map((r) => r.label));
+  const ref = referenceLabels.get(clip.name);
+  const got = (await heads.expressions(decoded)).map((r) => r.label);
+  return got.filter((l, i) => l === ref[i]).length / got.length;
 }
 
 const COLORS = { key: '#d62728', identity: '#ff7f0e', delta: '#1f77b4', skip: '#9aa0a6' };
@@ -242,7 +262,7 @@ const results = [];
 const agg = Object.fromEntries(
   [...configs.map((c) => c.label), 'intra', 'intraLow'].map((l) => [
     l,
-    { bits: 0, seconds: 0, frames: 0, err: errorSums() },
+    { bits: 0, seconds: 0, frames: 0, err: errorSums(), agree: 0 },
   ]),
 );
 for (const clip of clips) {
@@ -264,6 +284,7 @@ for (const clip of clips) {
     a.seconds += r.seconds;
     a.frames += clip.descriptors.length;
     for (const g of GROUPS) a.err[g] += r.mae[g] * clip.descriptors.length;
+    a.agree += (r.labelAgreement ?? 0) * clip.descriptors.length;
   }
   row.intra = await runIntra(codec, clip, top);
   row.intraLow = await runIntra(codec, clip, low);
@@ -273,6 +294,7 @@ for (const clip of clips) {
     a.seconds += clip.span / clip.fps;
     a.frames += clip.descriptors.length;
     for (const g of GROUPS) a.err[g] += row[k].mae[g] * clip.descriptors.length;
+    a.agree += (row[k].labelAgreement ?? 0) * clip.descriptors.length;
   }
   results.push(row);
   const t0 = row.temporal[configs[0].label];
@@ -290,12 +312,18 @@ for (const clip of clips) {
 const overall = Object.fromEntries(
   Object.entries(agg).map(([l, a]) => [
     l,
-    { bitrate: a.bits / a.seconds, frames: a.frames, seconds: a.seconds, mae: mean(a.err, a.frames) },
+    {
+      bitrate: a.bits / a.seconds,
+      frames: a.frames,
+      seconds: a.seconds,
+      mae: mean(a.err, a.frames),
+      labelAgreement: heads ? a.agree / a.frames : null,
+    },
   ]),
 );
 for (const [l, o] of Object.entries(overall)) {
   process.stdout.write(
-    `overall ${l.padEnd(32)} ${(o.bitrate / 1000).toFixed(3)} kbit/s  MAE ${GROUPS.map((g) => `${g} ${o.mae[g].toFixed(3)}`).join(', ')}\n`,
+    `overall ${l.padEnd(32)} ${(o.bitrate / 1000).toFixed(3)} kbit/s  MAE ${GROUPS.map((g) => `${g} ${o.mae[g].toFixed(3)}`).join(', ')}${o.labelAgreement === null ? '' : `  expression label = uncoded ${(100 * o.labelAgreement).toFixed(1)} %`}\n`,
   );
 }
 mkdirSync(values.out, { recursive: true });
