@@ -170,7 +170,10 @@ const referenceLabels = new Map();
 async function labelAgreement(clip, decoded) {
   if (!heads) return null;
   if (!referenceLabels.has(clip.name))
-    referenceLabels.set(clip.name, (await heads.expressions(clip.descriptors)).map((r) => r.label));
+    referenceLabels.set(
+      clip.name,
+      (await heads.expressions(clip.descriptors)).map((r) => r.label),
+    );
   const ref = referenceLabels.get(clip.name);
   const got = (await heads.expressions(decoded)).map((r) => r.label);
   return got.filter((l, i) => l === ref[i]).length / got.length;
