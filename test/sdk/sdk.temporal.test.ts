@@ -7,6 +7,7 @@ import {
   type Room,
   TEMPORAL_MODEL_ID_PREFIX,
   connect,
+  resolveMotionLayer,
 } from '@semface/sdk';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient } from '../relay/helpers/test-client.js';
@@ -46,7 +47,10 @@ describe('SDK temporal coding over a real relay (fixture models)', () => {
       frameRate: FRAME_RATE,
       keyFrameIntervalSeconds: 2,
       targetBitrate: 2000,
-      motionLayer: DEFAULT_CONNECT_OPTIONS.motionLayer,
+      motionLayer: resolveMotionLayer(
+        DEFAULT_CONNECT_OPTIONS.motionLayer,
+        DEFAULT_CONNECT_OPTIONS.targetKbps,
+      ),
     });
   }
 

@@ -13,10 +13,13 @@ export type {
 } from './room/events.js';
 export {
   type ConnectOptions,
+  type MotionLayerChoice,
   type ResolvedConnectOptions,
   type TokenSource,
+  AUTO_LATENT_BELOW_KBPS,
   DEFAULT_CONNECT_OPTIONS,
   resolveConnectOptions,
+  resolveMotionLayer,
 } from './options/connect-options.js';
 export { type SdkLogger, SILENT_LOGGER } from './options/logger.js';
 export {

@@ -1,6 +1,6 @@
-import type { MotionLayerName } from '@semface/codec-core';
 import { FrameKind, type FrameKindValue } from '@semface/protocol';
 import type { DescriptorCodec } from '../codec/descriptor-codec.js';
+import { type MotionLayerChoice, resolveMotionLayer } from '../options/connect-options.js';
 import type { CoderName, ProfileName } from '../codec/layout.js';
 import {
   StreamCoding,
@@ -42,7 +42,7 @@ export interface PublisherSettings {
   /** Temporal coding: rate-control target in kbit/s; 0 = off. Default 2. */
   readonly targetKbps?: number;
   /** Temporal coding: per-frame layer coding. Default: the codec's default. */
-  readonly motionLayer?: MotionLayerName;
+  readonly motionLayer?: MotionLayerChoice;
   /** Told once when temporal coding was asked for but the codec has none. */
   readonly logger?: SdkLogger;
 }
@@ -157,7 +157,9 @@ export class StreamPublisher {
           frameRate: s.frameRate ?? 25,
           keyFrameIntervalSeconds: s.keyFrameIntervalSeconds ?? 2,
           targetBitrate: (s.targetKbps ?? 2) * 1000,
-          ...(s.motionLayer !== undefined ? { motionLayer: s.motionLayer } : {}),
+          ...(s.motionLayer !== undefined
+            ? { motionLayer: resolveMotionLayer(s.motionLayer, s.targetKbps ?? 2) }
+            : {}),
         });
         return {
           coding: StreamCoding.temporal,

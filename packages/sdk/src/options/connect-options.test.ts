@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RECONNECT_OPTIONS } from '../connection/backoff.js';
-import { DEFAULT_CONNECT_OPTIONS, resolveConnectOptions } from './connect-options.js';
+import { DEFAULT_CONNECT_OPTIONS, resolveConnectOptions, resolveMotionLayer } from './connect-options.js';
 import { SILENT_LOGGER } from './logger.js';
 
 describe('resolveConnectOptions', () => {
@@ -65,5 +65,23 @@ describe('resolveConnectOptions', () => {
       targetKbps: 0,
       coding: 'intra',
     });
+  });
+});
+
+describe('motionLayer', () => {
+  it('auto picks latent below 1.5 kbit/s and transform from there up or without rate control', () => {
+    expect(resolveMotionLayer('auto', 1)).toBe('latent');
+    expect(resolveMotionLayer('auto', 1.49)).toBe('latent');
+    expect(resolveMotionLayer('auto', 1.5)).toBe('transform');
+    expect(resolveMotionLayer('auto', 2)).toBe('transform');
+    expect(resolveMotionLayer('auto', 0)).toBe('transform');
+    expect(resolveMotionLayer('latent', 2)).toBe('latent');
+    expect(resolveMotionLayer('transform', 1)).toBe('transform');
+  });
+
+  it('defaults to auto and refuses unknown layers', () => {
+    expect(resolveConnectOptions({ token: 't' }).motionLayer).toBe('auto');
+    expect(() => resolveConnectOptions({ token: 't', motionLayer: 'pca' as never })).toThrow(RangeError);
+    expect(() => resolveConnectOptions({ token: 't', motionLayer: 3 as never })).toThrow(TypeError);
   });
 });

@@ -43,9 +43,10 @@ export interface ConnectOptions {
    * Temporal coding: how the per-frame layer (expression, rotation, translation) is coded:
    * `transform` (fixed linear transform + uniform step, closed-loop integer prediction; lower error
    * at 1.5-2 kbit/s and above) or `latent` (the expression-profile model's latents; lower error below
-   * ~1.5 kbit/s). Measured in docs/streaming.md. Default `transform`.
+   * ~1.5 kbit/s), or `auto`: `latent` for targets below {@link AUTO_LATENT_BELOW_KBPS} kbit/s, else
+   * `transform`. Measured in docs/streaming.md. Default `auto`.
    */
-  motionLayer?: MotionLayerName;
+  motionLayer?: MotionLayerChoice;
   /** Temporal coding: rate descriptors are published at (sets the per-frame budget and key spacing). Default 25. Unit: frame/s. */
   frameRate?: number;
   /** Temporal coding: time between periodic key frames; 0 = only the first and requested ones. Default 2. Unit: s. */
@@ -87,7 +88,7 @@ export interface ResolvedConnectOptions {
   readonly codec: DescriptorCodec | undefined;
   readonly coding: StreamCodingName;
   readonly targetKbps: number;
-  readonly motionLayer: MotionLayerName;
+  readonly motionLayer: MotionLayerChoice;
   readonly frameRate: number;
   readonly keyFrameIntervalSeconds: number;
   readonly rateIndex: number;
@@ -107,7 +108,7 @@ export interface ResolvedConnectOptions {
 export const DEFAULT_CONNECT_OPTIONS: Readonly<{
   coding: StreamCodingName;
   targetKbps: number;
-  motionLayer: MotionLayerName;
+  motionLayer: MotionLayerChoice;
   frameRate: number;
   keyFrameIntervalSeconds: number;
   rateIndex: number;
@@ -123,7 +124,7 @@ export const DEFAULT_CONNECT_OPTIONS: Readonly<{
 }> = Object.freeze({
   coding: StreamCoding.temporal,
   targetKbps: 2,
-  motionLayer: 'transform',
+  motionLayer: 'auto',
   frameRate: 25,
   keyFrameIntervalSeconds: 2,
   rateIndex: 0,
@@ -170,7 +171,27 @@ const NUMBER_RANGES = {
 
 const CODERS: readonly string[] = ['rans', 'ppm'];
 const CODINGS: readonly string[] = Object.values(StreamCoding);
-const MOTION_LAYER_NAMES: readonly string[] = ['transform', 'latent'] satisfies readonly MotionLayerName[];
+const MOTION_LAYER_NAMES: readonly string[] = [
+  'auto',
+  'transform',
+  'latent',
+] satisfies readonly MotionLayerChoice[];
+
+/** The temporal stream's per-frame layer as the SDK takes it: a codec-core layer, or `auto`. */
+export type MotionLayerChoice = MotionLayerName | 'auto';
+
+/**
+ * `auto` picks `latent` below this rate-control target: on the talking-head clips the two layers give
+ * equal expression error at ~1.5 kbit/s (latent 0.410 at 1.45 kbit/s, transform 0.399 at 1.44), the
+ * latent layer is better below it and the transform layer above (docs/streaming.md). Unit: kbit/s.
+ */
+export const AUTO_LATENT_BELOW_KBPS = 1.5;
+
+/** The per-frame layer `choice` means at rate-control target `targetKbps` (0 = rate control off). */
+export function resolveMotionLayer(choice: MotionLayerChoice, targetKbps: number): MotionLayerName {
+  if (choice !== 'auto') return choice;
+  return targetKbps > 0 && targetKbps < AUTO_LATENT_BELOW_KBPS ? 'latent' : 'transform';
+}
 
 /**
  * Merges `input` over the defaults and validates once.
