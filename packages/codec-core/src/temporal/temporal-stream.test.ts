@@ -56,29 +56,32 @@ describe('temporal descriptor stream (fixture models)', () => {
     expect(kinds[30]).toBe('identity');
   });
 
-  it('a dropped delta makes the decoder wait for a key frame, after which it matches the encoder', async () => {
-    const enc = new TemporalStreamEncoder(codec, {
-      motionLayer: 'latent',
-      keyFrameIntervalSeconds: 0,
-      targetBitrate: 0,
-    });
-    const dec = new TemporalStreamDecoder(codec);
-    const input = sequence(20);
-    for (let t = 0; t < 20; t++) {
-      if (t === 12) enc.requestKeyFrame();
-      const f = await enc.encodeFrame(input[t]!);
-      if (t === 5) continue; // lost
-      if (t > 5 && t < 12) {
-        expect(f.kind).not.toBe('key');
-        await expect(dec.decodeFrame(f.packet)).rejects.toThrow(StreamOrderError);
-        expect(dec.needsKeyFrame).toBe(true);
-        continue;
+  // Both per-frame layers (the transform layer with its rate control on) share the loss rule.
+  it.each([
+    ['latent', { motionLayer: 'latent', keyFrameIntervalSeconds: 0, targetBitrate: 0 }],
+    ['transform', { motionLayer: 'transform', keyFrameIntervalSeconds: 0 }],
+  ] as const)(
+    '%s layer: a dropped delta makes the decoder wait for a key frame, after which it matches the encoder',
+    async (_layer, options) => {
+      const enc = new TemporalStreamEncoder(codec, options);
+      const dec = new TemporalStreamDecoder(codec);
+      const input = sequence(20);
+      for (let t = 0; t < 20; t++) {
+        if (t === 12) enc.requestKeyFrame();
+        const f = await enc.encodeFrame(input[t]!);
+        if (t === 5) continue; // lost
+        if (t > 5 && t < 12) {
+          expect(f.kind).not.toBe('key');
+          await expect(dec.decodeFrame(f.packet)).rejects.toThrow(StreamOrderError);
+          expect(dec.needsKeyFrame).toBe(true);
+          continue;
+        }
+        const out = await dec.decodeFrame(f.packet);
+        if (t === 12) expect(out.kind).toBe('key');
+        expect(out.descriptor).toEqual(await enc.reconstruct(f));
       }
-      const out = await dec.decodeFrame(f.packet);
-      if (t === 12) expect(out.kind).toBe('key');
-      expect(out.descriptor).toEqual(await enc.reconstruct(f));
-    }
-  });
+    },
+  );
 
   it('validates options and descriptors', async () => {
     expect(() => new TemporalStreamEncoder(codec, { frameRate: 0 })).toThrow(RangeError);
