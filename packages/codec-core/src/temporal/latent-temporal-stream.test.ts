@@ -4,6 +4,7 @@ import { cdfTableFromJson } from '../entropy/cdf-table.js';
 import { StreamOrderError, UnknownModelIdError } from '../errors.js';
 import { LIGHTING_LENGTH } from './identity-layer.js';
 import { TemporalLatentDecoder, TemporalLatentEncoder } from './latent-temporal-stream.js';
+import { xorshift32 } from '../test-support/latents.js';
 
 const fixtureDir = new URL('../models/fixtures/tiny/', import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL('manifest.json', fixtureDir), 'utf8'));
@@ -27,15 +28,7 @@ const identity = {
 
 /** A slow random walk of integer latents (xorshift32), like a talking head's per-frame layer. */
 function walk(frames: number, seed: number): Int32Array[] {
-  let x = seed;
-  const next = () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
+  const next = xorshift32(seed);
   let cur = Int32Array.from({ length: 256 }, (_, i) => (i < 40 ? (next() % 21) - 10 : 0));
   const out: Int32Array[] = [];
   for (let t = 0; t < frames; t++) {

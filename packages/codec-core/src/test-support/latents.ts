@@ -1,7 +1,7 @@
-/** Deterministic integer latents for tests (xorshift32; not product code). */
-export function testLatents(frames: number, dim: number, seed: number, spread = 3): Int32Array[] {
+/** A deterministic xorshift32 generator of unsigned 32-bit integers (tests only; seed 0 acts as 1). */
+export function xorshift32(seed: number): () => number {
   let x = seed >>> 0 || 1;
-  const next = () => {
+  return () => {
     x ^= x << 13;
     x >>>= 0;
     x ^= x >>> 17;
@@ -9,6 +9,11 @@ export function testLatents(frames: number, dim: number, seed: number, spread = 
     x >>>= 0;
     return x;
   };
+}
+
+/** Deterministic integer latents for tests (xorshift32; not product code). */
+export function testLatents(frames: number, dim: number, seed: number, spread = 3): Int32Array[] {
+  const next = xorshift32(seed);
   const out: Int32Array[] = [];
   for (let f = 0; f < frames; f++) {
     const row = new Int32Array(dim);
