@@ -80,15 +80,22 @@ def render(evaluation: dict[str, object]) -> str:
                 + " |"
             )
         out.append("")
-    first = models[0]["training"] if models else {}  # type: ignore[index]
+    out += ["## Training", ""]
+    for profile in layout.profile_names():
+        t = next((m["training"] for m in models if m["profile"] == profile), None)  # type: ignore[index]
+        if t is None:
+            continue
+        dropout = t.get("fieldDropout") or 0
+        out.append(
+            f"- `{profile}`: `{t.get('command')}`; epochs {t.get('epochs')}, batch {t.get('batch')}, Adam lr {t.get('lr')}"
+            f" (x0.1 for the last quarter), betas {t.get('betas')}, lambda_MAE {t.get('lambdaMae')}, hidden width {t.get('hidden')},"
+            f" {t.get('blocks')} residual GDN blocks per transform, latent 256"
+            + (f"; field dropout {dropout:g} (that share of rows carries one random smaller profile, other inputs zeroed)" if dropout else "")
+        )
     out += [
-        "## Training",
         "",
-        f"- command: `{first.get('command')}`",
-        f"- epochs {first.get('epochs')}, batch {first.get('batch')}, Adam lr {first.get('lr')} (x0.1 for the last quarter),"
-        f" betas {first.get('betas')}, lambda_MAE {first.get('lambdaMae')}, hidden width {first.get('hidden')},"
-        f" {first.get('blocks')} residual GDN blocks per transform, latent 256",
-        "- loss: lambda_MAE * MAE(normalised) + lambda_R * bits; uniform noise U(-0.5, 0.5) replaces rounding in training",
+        "Loss: lambda_MAE * MAE(normalised) + lambda_R * bits; uniform noise U(-0.5, 0.5) replaces rounding in training.",
+        "With field dropout the MAE is each row's mean over the values it carries.",
         "",
     ]
     return "\n".join(out)

@@ -40,6 +40,10 @@ class TrainConfig:
     # The learning rate drops by 10x for the last fraction of epochs.
     decay_fraction: float = 0.25
     aux_steps_after: int = 3000
+    # Fraction of training rows reduced to a random partial profile that the model's profile covers
+    # (inputs outside it zeroed, loss over its values only), so one full model also carries the
+    # partial profiles without retraining (encode option modelProfile).
+    field_dropout: float = 0.0
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -51,6 +55,27 @@ def normalisation(x: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
     # Constant columns (e.g. unused coefficients) must not blow up the input scale.
     std = np.where(std < 1e-6, 1.0, std)
     return torch.from_numpy(mean.astype(np.float32)), torch.from_numpy(std.astype(np.float32))
+
+
+def carried_masks(profile: str) -> torch.Tensor:
+    """[P, D] 0/1 masks, in `profile`'s own coordinates, of every smaller profile that `profile` covers."""
+    own = set(layout.profile_fields(profile))
+    slices = layout.profile_field_slices(profile)
+    dim = int(len(layout.profile_indices(profile)))
+    masks: list[torch.Tensor] = []
+    for other in layout.profile_names():
+        fields = set(layout.profile_fields(other))
+        if fields < own:
+            mask = torch.zeros(dim)
+            for name in fields:
+                mask[slices[name]] = 1.0
+            masks.append(mask)
+    return torch.stack(masks) if masks else torch.zeros(0, dim)
+
+
+def carried_mae(x_hat: torch.Tensor, target: torch.Tensor, carried: torch.Tensor) -> torch.Tensor:
+    """MAE over carried values only; each row weighs the same whatever it carries (mean per row, then over rows)."""
+    return torch.mean(torch.sum(torch.abs(x_hat - target) * carried, dim=1) / carried.sum(dim=1))
 
 
 def train_model(x_train: np.ndarray, config: TrainConfig, log=print) -> tuple[DescriptorCodec, list[dict[str, float]]]:
@@ -74,6 +99,7 @@ def train_model(x_train: np.ndarray, config: TrainConfig, log=print) -> tuple[De
     aux_optimiser = torch.optim.Adam(model.aux_parameters(), lr=config.aux_lr)
     data = torch.from_numpy(np.ascontiguousarray(x_train, dtype=np.float32))
     decay_epoch = int(math.ceil(config.epochs * (1.0 - config.decay_fraction)))
+    masks = carried_masks(config.profile) if config.field_dropout > 0 else torch.zeros(0, data.shape[1])
     history: list[dict[str, float]] = []
     for epoch in range(config.epochs):
         if epoch == decay_epoch:
@@ -86,9 +112,16 @@ def train_model(x_train: np.ndarray, config: TrainConfig, log=print) -> tuple[De
         started = time.time()
         for i in range(0, len(order) - config.batch + 1, config.batch):
             x = data[order[i : i + config.batch]]
-            out = model(x)
             target = (x - model.mean) / model.std
-            mae = torch.mean(torch.abs(out["x_hat_normalised"] - target))
+            if len(masks):
+                carried = torch.ones_like(x)
+                dropped = np.flatnonzero(rng.random(len(x)) < config.field_dropout)
+                carried[dropped] = masks[rng.integers(0, len(masks), len(dropped))]
+                out = model(x * carried)
+                mae = carried_mae(out["x_hat_normalised"], target, carried)
+            else:
+                out = model(x)
+                mae = torch.mean(torch.abs(out["x_hat_normalised"] - target))
             bits = out["bits"].mean()
             loss = config.lambda_mae * mae + config.lambda_r * bits
             optimiser.zero_grad(set_to_none=True)
@@ -146,6 +179,7 @@ def main() -> None:
     parser.add_argument("--lambda-r", type=float, default=1e-3)
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--field-dropout", type=float, default=0.0, help="fraction of rows reduced to a covered partial profile")
     parser.add_argument("--data", type=Path, help="directory of extractor .npy caches (omit for synthetic)")
     parser.add_argument("--data-root", type=Path, default=layout.REPO_ROOT.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, required=True, help="checkpoint path (.pt)")
@@ -153,7 +187,7 @@ def main() -> None:
     torch.set_num_threads(1)
     split = real_split(args.data, args.data_root) if args.data else synthetic_split()
     cols = layout.profile_indices(args.profile)
-    config = TrainConfig(profile=args.profile, lambda_r=args.lambda_r, epochs=args.epochs, lr=args.lr)
+    config = TrainConfig(profile=args.profile, lambda_r=args.lambda_r, epochs=args.epochs, lr=args.lr, field_dropout=args.field_dropout)
     model, history = train_model(split.train[:, cols], config)
     save_checkpoint(args.out, model, config, history)
 

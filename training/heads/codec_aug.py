@@ -12,9 +12,12 @@ from training.codec.layout import profile_indices
 
 
 class CodecRoundTrip:
-    """All models of a codec manifest usable for a task profile (its own profile and 'full')."""
+    """All models of a codec manifest usable for a task profile: its own profile's, and the full
+    models both on full descriptors and carrying only the task profile (inputs outside it zeroed,
+    as codec-core's encode option modelProfile sends them)."""
 
     def __init__(self, models_dir: Path, task_profile: str) -> None:
+        self.task_profile = task_profile
         self.entries = []
         manifest = models_dir / "manifest.json"
         if not manifest.exists():
@@ -29,18 +32,32 @@ class CodecRoundTrip:
             s = ort.InferenceSession(str(d / m["files"]["synthesis"]), opts)
             self.entries.append((m, a, s))
 
+    def _runs(self) -> list[tuple[str, dict, ort.InferenceSession, ort.InferenceSession, str]]:
+        """(name, entry, analysis, synthesis, carried profile) per variant."""
+        runs = []
+        for m, a, s in self.entries:
+            runs.append((f"{m['profile']}-r{m['rateIndex']}", m, a, s, m["profile"]))
+            if m["profile"] != self.task_profile:
+                runs.append((f"{m['profile']}-r{m['rateIndex']}-as-{self.task_profile}", m, a, s, self.task_profile))
+        return runs
+
     def names(self) -> list[str]:
-        return [f"{m['profile']}-r{m['rateIndex']}" for m, _, _ in self.entries]
+        return [name for name, *_ in self._runs()]
 
     def decode_all(self, x257: np.ndarray) -> list[np.ndarray]:
-        """x257 (N, 257) -> one decoded (N, 257) array per model (fields outside its profile zeroed)."""
+        """x257 (N, 257) -> one decoded (N, 257) array per variant (fields outside the carried profile zeroed)."""
         out = []
-        for m, a, s in self.entries:
+        for _, m, a, s, carried in self._runs():
             idx = profile_indices(m["profile"])
-            y = a.run(None, {a.get_inputs()[0].name: x257[:, idx].astype(np.float32)})[0]
+            keep = profile_indices(carried)
+            x_in = np.zeros_like(x257, dtype=np.float32)
+            x_in[:, keep] = x257[:, keep]
+            y = a.run(None, {a.get_inputs()[0].name: x_in[:, idx]})[0]
             y_hat = np.clip(np.round(y), -32767, 32767).astype(np.float32)
             x_hat = s.run(None, {s.get_inputs()[0].name: y_hat})[0]
             dec = np.zeros_like(x257)
             dec[:, idx] = x_hat
-            out.append(dec)
+            full = np.zeros_like(x257)
+            full[:, keep] = dec[:, keep]
+            out.append(full)
         return out

@@ -16,7 +16,7 @@ export {
   kFoldVerification,
 } from './metrics/verification.js';
 export { type ClassificationScore, argmax, classificationScore } from './metrics/classification.js';
-export { type CodedDescriptors, codeDescriptors, keepProfile } from './codec/descriptor-coding.js';
+export { type CodedDescriptors, codeDescriptors } from './codec/descriptor-coding.js';
 export {
   type CodedBatch,
   IMAGE_CODEC_NAMES,

@@ -142,3 +142,56 @@ def test_real_split_holds_out_view1_test_people_and_fer_validation(tmp_path) -> 
     assert split.train.shape == (10 + 2, 257)
     assert split.eval.shape == (4 + 2, 257)
     assert np.isfinite(split.train).all() and np.isfinite(split.eval).all()
+
+
+def test_carried_masks_cover_each_smaller_profile() -> None:
+    from training.codec.train import carried_masks
+
+    masks = carried_masks("full")
+    assert masks.shape == (2, 257)
+    assert sorted(int(m.sum()) for m in masks) == [70, 160]
+    for m in masks:
+        profile = "expression" if int(m.sum()) == 70 else "identity"
+        assert np.array_equal(np.flatnonzero(m.numpy()), layout.profile_indices(profile))
+    assert carried_masks("expression").shape == (0, 70)
+
+
+def test_carried_mae_ignores_dropped_values_and_weighs_rows_equally() -> None:
+    from training.codec.train import carried_mae
+
+    target = torch.zeros(2, 4)
+    x_hat = torch.tensor([[1.0, 1.0, 100.0, 100.0], [2.0, 2.0, 2.0, 2.0]])
+    carried = torch.tensor([[1.0, 1.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0]])
+    assert float(carried_mae(x_hat, target, carried)) == pytest.approx((1.0 + 2.0) / 2)
+
+
+def test_train_all_retrains_only_named_profiles_and_keeps_the_rest(tmp_path) -> None:
+    import json
+
+    from training.codec import train_all
+
+    out = tmp_path / "models"
+    common = ["--out", str(out), "--checkpoints", str(tmp_path / "ckpt"), "--fixtures", str(tmp_path / "fx"),
+              "--report", str(tmp_path / "rd.md"), "--lambdas", "0.001", "--epochs", "1", "--hidden", "32"]
+    train_all.main(common)
+    first = json.loads((out / "manifest.json").read_text())
+    assert sorted(m["profile"] for m in first["models"]) == ["expression", "full", "identity"]
+    full = next(m for m in first["models"] if m["profile"] == "full")
+    assert full["training"]["fieldDropout"] == 0.4
+    # A motion transform registered by export_motion_transform must survive a retrain.
+    first["transforms"] = [{"id": "0123456789ab", "kind": "motion-klt"}]
+    (out / "manifest.json").write_text(json.dumps(first))
+    (out / "0123456789ab").mkdir()
+    train_all.main([*common, "--profiles", "identity", "--epochs", "2"])
+    second = json.loads((out / "manifest.json").read_text())
+    by_profile = {m["profile"]: m for m in second["models"]}
+    before = {m["profile"]: m for m in first["models"]}
+    for kept in ("full", "expression"):
+        assert by_profile[kept]["id"] == before[kept]["id"]
+        assert by_profile[kept]["training"] == before[kept]["training"]
+        assert (out / by_profile[kept]["id"] / "analysis.onnx").exists()
+    assert by_profile["identity"]["training"]["epochs"] == 2
+    assert second["transforms"] == first["transforms"] and (out / "0123456789ab").is_dir()
+    evaluation = json.loads((out / "evaluation.json").read_text())
+    assert {z["profile"] for z in evaluation["zeroFilled"]} == {"expression", "identity"}
+    assert (tmp_path / "fx" / "parity-identity.json").exists()

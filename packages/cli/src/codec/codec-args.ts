@@ -1,10 +1,10 @@
 import { CODER_NAMES, type CoderName, PROFILE_NAMES, type ProfileName } from '@semface/codec-core';
 
-/** Parses `--profile`; RangeError for unknown names. */
-export function parseProfile(text: string | undefined, fallback: ProfileName): ProfileName {
+/** Parses `--profile` (or another profile-valued flag); RangeError for unknown names. */
+export function parseProfile(text: string | undefined, fallback: ProfileName, flag = 'profile'): ProfileName {
   if (text === undefined) return fallback;
   if (!(PROFILE_NAMES as readonly string[]).includes(text)) {
-    throw new RangeError(`--profile must be one of ${PROFILE_NAMES.join('|')}, got '${text}'`);
+    throw new RangeError(`--${flag} must be one of ${PROFILE_NAMES.join('|')}, got '${text}'`);
   }
   return text as ProfileName;
 }

@@ -96,6 +96,35 @@ describe('semface encode / decode / inspect', () => {
     expect(out.data[3]).toBe(Math.floor(4 * data[3]! + 0.5) / 4);
   });
 
+  it('sends a partial profile through a full model with --model-profile full', async () => {
+    const sfc = join(dir, 'identity-via-full.sfc');
+    const rec = join(dir, 'identity-via-full.npy');
+    const enc = await capture([
+      'encode',
+      join(dir, 'in.npy'),
+      '-o',
+      sfc,
+      '--profile',
+      'identity',
+      '--model-profile',
+      'full',
+      '--models',
+      models,
+    ]);
+    expect(enc.code).toBe(0);
+    expect(enc.out).toContain('identity (full model) rate 0');
+    expect((await capture(['inspect', sfc])).out).toContain('profile:      identity');
+    expect((await capture(['decode', sfc, '-o', rec, '--models', models])).code).toBe(0);
+    const out = await readNpy(rec);
+    const kept = new Set(profileIndices('identity'));
+    for (let i = 0; i < DESCRIPTOR_LENGTH; i++) {
+      expect(out.data[i]).toBe(kept.has(i) ? Math.floor(4 * data[i]! + 0.5) / 4 : 0);
+    }
+    await expect(
+      main(['encode', join(dir, 'in.npy'), '-o', sfc, '--profile', 'full', '--model-profile', 'identity']),
+    ).rejects.toThrow(RangeError);
+  });
+
   it('rejects an unknown coder with RangeError', async () => {
     await expect(
       main(['encode', join(dir, 'in.npy'), '-o', join(dir, 'x.sfc'), '--coder', 'zip']),

@@ -5,8 +5,8 @@ import { readNpy } from '@semface/extractor';
 import type { Command } from '../command.js';
 import { parseCoder, parseCount, parseProfile, parseRate } from '../codec/codec-args.js';
 
-const USAGE = `Usage: semface encode in.npy -o out.sfc [--profile full|expression|identity] [--rate N] [--coder ppm|rans]
-       [--stream [--key-interval N]]
+const USAGE = `Usage: semface encode in.npy -o out.sfc [--profile full|expression|identity] [--model-profile NAME]
+       [--rate N] [--coder ppm|rans] [--stream [--key-interval N]]
 
 Compresses 257-D descriptors (float32 .npy, rows x 257) into one semface bitstream v1 file, or with
 --stream into a sequence of self-delimiting frame packets (what a sender puts on the wire).
@@ -14,6 +14,9 @@ Compresses 257-D descriptors (float32 .npy, rows x 257) into one semface bitstre
 Options:
   -o, --out FILE     output .sfc file (required)
   --profile NAME     fields to carry: full, expression or identity (default: full)
+  --model-profile NAME
+                     profile of the model that codes them: the --profile itself (default) or one that
+                     covers it, e.g. full to send identity fields through a full model
   --rate N           model rate index (default: 0)
   --coder NAME       entropy back-end: rans (learned prior) or ppm (Exp-Golomb + PPM) (default: rans)
   --stream           write frame packets (one per row) instead of a batch file
@@ -32,6 +35,7 @@ export const encodeCommand: Command = {
       options: {
         out: { type: 'string', short: 'o' },
         profile: { type: 'string' },
+        'model-profile': { type: 'string' },
         rate: { type: 'string' },
         coder: { type: 'string' },
         models: { type: 'string' },
@@ -45,6 +49,7 @@ export const encodeCommand: Command = {
       return 2;
     }
     const profile = parseProfile(values.profile, 'full');
+    const modelProfile = parseProfile(values['model-profile'], profile, 'model-profile');
     const coder = parseCoder(values.coder, 'rans');
     const rateIndex = parseRate(values.rate);
     const matrix = await readNpy(input);
@@ -55,7 +60,7 @@ export const encodeCommand: Command = {
     let bytes: Uint8Array;
     if (values.stream) {
       const keyFrameInterval = parseCount('key-interval', values['key-interval']);
-      const enc = codec.createStreamEncoder({ profile, coder, rateIndex, keyFrameInterval });
+      const enc = codec.createStreamEncoder({ profile, modelProfile, coder, rateIndex, keyFrameInterval });
       const packets: Uint8Array[] = [];
       for (let r = 0; r < matrix.rows; r++) {
         packets.push(
@@ -64,12 +69,12 @@ export const encodeCommand: Command = {
       }
       bytes = Buffer.concat(packets);
     } else {
-      bytes = await codec.encode(matrix.data, { profile, coder, rateIndex });
+      bytes = await codec.encode(matrix.data, { profile, modelProfile, coder, rateIndex });
     }
     await writeFile(values.out, bytes);
     const bits = matrix.rows > 0 ? ((bytes.length * 8) / matrix.rows).toFixed(1) : '0';
     process.stdout.write(
-      `wrote ${values.out}: ${matrix.rows} descriptors, ${bytes.length} bytes (${bits} bits/descriptor), ${profile} rate ${rateIndex} ${coder}\n`,
+      `wrote ${values.out}: ${matrix.rows} descriptors, ${bytes.length} bytes (${bits} bits/descriptor), ${profile}${modelProfile === profile ? '' : ` (${modelProfile} model)`} rate ${rateIndex} ${coder}\n`,
     );
     return 0;
   },

@@ -10,7 +10,7 @@ import { isModelId, modelIdFromBytes, modelIdToBytes } from './model-id.js';
 export interface StreamParams {
   /** 12-hex-digit id of the model (analysis, synthesis and CDFs) that produced the latents. */
   readonly modelId: string;
-  /** Descriptor profile the model encodes. */
+  /** Descriptor profile the stream carries: the model's own, or one it covers (fields outside it decode as 0). */
   readonly profile: ProfileName;
   /** Rate index of the model (0 = lowest rate), 0..255. */
   readonly rateIndex: number;

@@ -1,7 +1,13 @@
 import type { CoderName } from '../bitstream/constants.js';
 import { CODER_NAMES } from '../bitstream/constants.js';
 import type { StreamParams } from '../bitstream/stream-params.js';
-import { DESCRIPTOR_LENGTH, PROFILE_NAMES, type ProfileName, profileIndices } from '../descriptor/layout.js';
+import {
+  DESCRIPTOR_LENGTH,
+  PROFILE_NAMES,
+  type ProfileName,
+  profileCovers,
+  profileIndices,
+} from '../descriptor/layout.js';
 import { InvalidDescriptorError, InvalidHeaderError } from '../errors.js';
 import { dequantize, quantize } from '../quant/quantize.js';
 import type { ModelCatalog } from '../models/model-catalog.js';
@@ -23,6 +29,12 @@ export const DEFAULT_BATCH_SIZE = 4096;
 export interface EncodeOptions {
   /** Descriptor fields to carry. Default 'full'. */
   readonly profile?: ProfileName;
+  /**
+   * Profile of the model that codes them: `profile` itself (default) or one that covers it, e.g. 'full'
+   * to send only the identity fields through a full model without a model trained for them. Fields
+   * outside `profile` are fed to the model as 0 and decode as 0.
+   */
+  readonly modelProfile?: ProfileName;
   /** Model rate index (0 = lowest rate). Default 0. */
   readonly rateIndex?: number;
   /** Entropy back-end. Default 'rans'. */
@@ -34,6 +46,8 @@ const DEFAULT_ENCODE_OPTIONS = Object.freeze({
   rateIndex: 0,
   coder: 'rans' as CoderName,
 });
+
+type ResolvedEncodeOptions = Required<Omit<EncodeOptions, 'modelProfile'>> & { modelProfile: ProfileName };
 
 /** Descriptors decoded from a batch file. */
 export interface DecodedDescriptors {
@@ -62,12 +76,26 @@ export function checkBatchSize(batchSize: unknown): number {
   return batchSize as number;
 }
 
-function resolveEncodeOptions(options: EncodeOptions): Required<EncodeOptions> {
+function resolveEncodeOptions(options: EncodeOptions): ResolvedEncodeOptions {
   const o = { ...DEFAULT_ENCODE_OPTIONS, ...options };
+  const modelProfile = o.modelProfile ?? o.profile;
   if (!PROFILE_NAMES.includes(o.profile)) throw new RangeError(`unknown profile '${String(o.profile)}'`);
+  if (!PROFILE_NAMES.includes(modelProfile))
+    throw new RangeError(`unknown modelProfile '${String(modelProfile)}'`);
+  if (!profileCovers(modelProfile, o.profile)) {
+    throw new RangeError(`a '${modelProfile}' model cannot carry the '${o.profile}' profile`);
+  }
   if (!CODER_NAMES.includes(o.coder)) throw new RangeError(`unknown coder '${String(o.coder)}'`);
   if (!Number.isInteger(o.rateIndex)) throw new TypeError('rateIndex must be an integer');
-  return o;
+  return { ...o, modelProfile };
+}
+
+/** Per value of `model`'s profile vector: 1 where `carried` has it. */
+function carriedMask(model: ProfileName, carried: ProfileName): Uint8Array {
+  if (!profileCovers(model, carried))
+    throw new RangeError(`a '${model}' model cannot carry the '${carried}' profile`);
+  const wanted = new Set(profileIndices(carried));
+  return Uint8Array.from(profileIndices(model), (i) => (wanted.has(i) ? 1 : 0));
 }
 
 /** Splits and validates input descriptors into one N x 257 array. */
@@ -104,11 +132,14 @@ function packDescriptors(input: readonly Float32Array[] | Float32Array): {
   return { data, count: data.length / DESCRIPTOR_LENGTH };
 }
 
-/** The manifest entry of a stream's model; the header must agree with it (else InvalidHeaderError). */
+/**
+ * The manifest entry of a stream's model; the header must agree with it (else InvalidHeaderError):
+ * the carried profile is the model's or one it covers.
+ */
 function modelForStream(store: ModelCatalog, params: StreamParams): ModelManifestEntry {
   const model = store.byId(params.modelId);
   if (
-    model.profile !== params.profile ||
+    !profileCovers(model.profile, params.profile) ||
     model.latentDim !== params.latentDim ||
     model.rateIndex !== params.rateIndex
   ) {
@@ -140,28 +171,33 @@ export class PortableSemfaceCodec {
   /** Stream params for encoding with these options (throws RangeError if no model fits). */
   paramsFor(options: EncodeOptions = {}): StreamParams {
     const o = resolveEncodeOptions(options);
-    const m = this.store.find(o.profile, o.rateIndex);
+    const m = this.store.find(o.modelProfile, o.rateIndex);
     return {
       modelId: m.id,
-      profile: m.profile,
+      profile: o.profile,
       rateIndex: m.rateIndex,
       coder: o.coder,
       latentDim: m.latentDim,
     };
   }
 
-  /** Runs analysis + quantisation: 257-D descriptors -> integer latents, one Int32Array per descriptor. */
+  /**
+   * Runs analysis + quantisation: 257-D descriptors -> integer latents, one Int32Array per descriptor.
+   * `carried` (default: the model's profile) is the profile sent; the model sees 0 outside it.
+   */
   async analyse(
     descriptors: readonly Float32Array[] | Float32Array,
     model: ModelManifestEntry,
+    carried: ProfileName = model.profile,
   ): Promise<Int32Array[]> {
     const { data, count } = packDescriptors(descriptors);
     const idx = profileIndices(model.profile);
+    const keep = carriedMask(model.profile, carried);
     const d = idx.length;
     const x = new Float32Array(count * d);
     for (let n = 0; n < count; n++) {
       const base = n * DESCRIPTOR_LENGTH;
-      for (let i = 0; i < d; i++) x[n * d + i] = data[base + idx[i]!]!;
+      for (let i = 0; i < d; i++) if (keep[i]) x[n * d + i] = data[base + idx[i]!]!;
     }
     const { analysis } = await this.store.sessionsFor(model.id);
     const y = await runBatched(
@@ -179,12 +215,20 @@ export class PortableSemfaceCodec {
     return out;
   }
 
-  /** Runs dequantisation + synthesis: integer latents -> 257-D descriptors (fields outside the profile = 0). */
-  async synthesise(latents: readonly Int32Array[], model: ModelManifestEntry): Promise<Float32Array[]> {
+  /**
+   * Runs dequantisation + synthesis: integer latents -> 257-D descriptors. Fields outside `carried`
+   * (default: the model's profile) are 0.
+   */
+  async synthesise(
+    latents: readonly Int32Array[],
+    model: ModelManifestEntry,
+    carried: ProfileName = model.profile,
+  ): Promise<Float32Array[]> {
     const k = model.latentDim;
     const y = new Float32Array(latents.length * k);
     latents.forEach((l, n) => dequantize(l, y.subarray(n * k, (n + 1) * k)));
     const idx = profileIndices(model.profile);
+    const keep = carriedMask(model.profile, carried);
     const d = idx.length;
     const { synthesis } = await this.store.sessionsFor(model.id);
     const x = await runBatched(
@@ -200,7 +244,7 @@ export class PortableSemfaceCodec {
     const all = new Float32Array(latents.length * DESCRIPTOR_LENGTH);
     return latents.map((_, n) => {
       const out = all.subarray(n * DESCRIPTOR_LENGTH, (n + 1) * DESCRIPTOR_LENGTH);
-      for (let i = 0; i < d; i++) out[idx[i]!] = x[n * d + i]!;
+      for (let i = 0; i < d; i++) if (keep[i]) out[idx[i]!] = x[n * d + i]!;
       return out;
     });
   }
@@ -212,7 +256,7 @@ export class PortableSemfaceCodec {
   ): Promise<Uint8Array> {
     const params = this.paramsFor(options);
     const model = this.store.byId(params.modelId);
-    const latents = await this.analyse(descriptors, model);
+    const latents = await this.analyse(descriptors, model, params.profile);
     return encodeLatentFile(params, latents, this.store.cdf(model.id));
   }
 
@@ -220,7 +264,7 @@ export class PortableSemfaceCodec {
   async decode(bytes: Uint8Array): Promise<DecodedDescriptors> {
     const file = decodeLatentFile(bytes, (id) => this.store.cdf(id));
     const model = modelForStream(this.store, file.params);
-    const descriptors = await this.synthesise(file.frames, model);
+    const descriptors = await this.synthesise(file.frames, model, file.params.profile);
     return {
       params: file.params,
       descriptors,
@@ -262,7 +306,7 @@ export class DescriptorStreamEncoder {
 
   /** Encodes one 257-D descriptor into a frame packet. Calls must not overlap (await each). */
   async encodeFrame(descriptor: Float32Array): Promise<Uint8Array> {
-    const [latents] = await this.codec.analyse([descriptor], this.model);
+    const [latents] = await this.codec.analyse([descriptor], this.model, this.params.profile);
     return this.latent.encodeFrame(latents!);
   }
 }
@@ -278,7 +322,7 @@ export class DescriptorStreamDecoder {
   async decodeFrame(packet: Uint8Array): Promise<DecodedDescriptorFrame> {
     const f = this.latent.decodeFrame(packet);
     const model = modelForStream(this.codec.store, f.params);
-    const [descriptor] = await this.codec.synthesise([f.latents], model);
+    const [descriptor] = await this.codec.synthesise([f.latents], model, f.params.profile);
     return { params: f.params, sequence: f.sequence, keyFrame: f.keyFrame, descriptor: descriptor! };
   }
 }

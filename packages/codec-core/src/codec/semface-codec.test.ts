@@ -1,7 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DESCRIPTOR_LENGTH, profileIndices } from '../descriptor/layout.js';
-import { CodecError, InvalidDescriptorError, InvalidModelError, UnknownModelIdError } from '../errors.js';
+import {
+  CodecError,
+  InvalidDescriptorError,
+  InvalidHeaderError,
+  InvalidModelError,
+  UnknownModelIdError,
+} from '../errors.js';
 import { SemfaceCodec } from './semface-codec.js';
 
 const modelsDir = fileURLToPath(new URL('../models/fixtures/tiny/', import.meta.url));
@@ -69,11 +75,58 @@ describe('SemfaceCodec with the fixture models', () => {
     await expect(codec.decode(bytes)).rejects.toThrow(UnknownModelIdError);
   });
 
+  it.each(['identity', 'expression'] as const)(
+    'a full model carries the %s profile: header names it, values outside it are sent and decoded as 0',
+    async (profile) => {
+      const input = descriptors(4);
+      const bytes = await codec.encode(input, { profile, modelProfile: 'full', coder: 'rans' });
+      const out = await codec.decode(bytes);
+      const full = codec.paramsFor({ profile: 'full' });
+      expect(out.params).toMatchObject({ profile, modelId: full.modelId });
+      const kept = new Set(profileIndices(profile));
+      out.descriptors.forEach((d, n) => {
+        for (let i = 0; i < DESCRIPTOR_LENGTH; i++) {
+          // The full fixture model drops the 257th value (the last translation coordinate).
+          expect(d[i]).toBe(kept.has(i) && i < 256 ? Math.floor(4 * input[n]![i]! + 0.5) / 4 : 0);
+        }
+      });
+      // The model sees zeros outside the carried profile, so the payload is that of zero-filled input.
+      const zeroed = input.map((d) => Float32Array.from(d, (v, i) => (kept.has(i) ? v : 0)));
+      const zeroFilled = await codec.encode(zeroed, { profile: 'full', coder: 'rans' });
+      expect(bytes.subarray(13, bytes.length - 4)).toEqual(zeroFilled.subarray(13, zeroFilled.length - 4));
+      const fewer = await codec.encode(input, { profile: 'full', coder: 'rans' });
+      expect(bytes.length).toBeLessThan(fewer.length);
+    },
+  );
+
+  it('streams a partial profile through a full model', async () => {
+    const enc = codec.createStreamEncoder({ profile: 'expression', modelProfile: 'full', coder: 'ppm' });
+    const dec = codec.createStreamDecoder();
+    const kept = new Set(profileIndices('expression'));
+    for (const d of descriptors(3)) {
+      const out = await dec.decodeFrame(await enc.encodeFrame(d));
+      expect(out.params.profile).toBe('expression');
+      for (let i = 0; i < DESCRIPTOR_LENGTH; i++) {
+        expect(out.descriptor[i]).toBe(kept.has(i) && i < 256 ? Math.floor(4 * d[i]! + 0.5) / 4 : 0);
+      }
+    }
+  });
+
+  it('rejects a modelProfile that does not cover the profile (RangeError)', async () => {
+    await expect(codec.encode(descriptors(1), { profile: 'full', modelProfile: 'identity' })).rejects.toThrow(
+      RangeError,
+    );
+    expect(() => codec.paramsFor({ profile: 'identity', modelProfile: 'expression' })).toThrow(RangeError);
+    // @ts-expect-error: a wrong name from untyped callers
+    expect(() => codec.paramsFor({ modelProfile: 'mouth' })).toThrow(RangeError);
+  });
+
   it('rejects a header whose profile or latent count disagrees with its model', async () => {
     const { crc32 } = await import('../bitstream/crc32.js');
-    const good = await codec.encode(descriptors(2), { coder: 'ppm', profile: 'full' });
+    const good = await codec.encode(descriptors(2), { coder: 'ppm', profile: 'identity' });
     for (const [offset, value] of [
-      [12, 2], // profile byte -> identity, model is full
+      [12, 0], // profile byte -> full, which an identity model cannot carry
+      [12, 1], // profile byte -> expression, same
       [15, 10], // latent dim low byte -> 10
     ] as const) {
       const bytes = good.slice();
@@ -83,7 +136,7 @@ describe('SemfaceCodec with the fixture models', () => {
         crc32(bytes.subarray(0, bytes.length - 4)),
         true,
       );
-      await expect(codec.decode(bytes)).rejects.toThrow(CodecError);
+      await expect(codec.decode(bytes)).rejects.toThrow(InvalidHeaderError);
     }
   });
 

@@ -58,6 +58,15 @@ export function profileIndices(profile: ProfileName): Uint16Array {
   return Uint16Array.from(out);
 }
 
+/**
+ * Whether a model of profile `outer` can carry profile `inner`: every field of `inner` is in `outer`.
+ * A full model carries the partial profiles without retraining (encode option `modelProfile`).
+ */
+export function profileCovers(outer: ProfileName, inner: ProfileName): boolean {
+  const fields = Profile[outer] as readonly DescriptorFieldName[];
+  return (Profile[inner] as readonly DescriptorFieldName[]).every((f) => fields.includes(f));
+}
+
 /** Number of descriptor values a profile carries (257, 70 or 160). */
 export function profileLength(profile: ProfileName): number {
   return profileIndices(profile).length;

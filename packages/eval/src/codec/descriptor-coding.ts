@@ -1,12 +1,10 @@
 import {
   type CoderName,
-  DESCRIPTOR_LENGTH,
   type ModelManifestEntry,
   type ProfileName,
   type SemfaceCodec,
   decodeLatentFile,
   encodeLatentFile,
-  profileIndices,
 } from '@semface/codec-core';
 
 /** Descriptors after a trip through the codec. */
@@ -19,19 +17,10 @@ export interface CodedDescriptors {
   readonly overheadBits: number;
 }
 
-/** Copies descriptors with every field outside `profile` set to 0. */
-export function keepProfile(descriptors: readonly Float32Array[], profile: ProfileName): Float32Array[] {
-  const idx = profileIndices(profile);
-  return descriptors.map((d) => {
-    const out = new Float32Array(DESCRIPTOR_LENGTH);
-    for (const i of idx) out[i] = d[i]!;
-    return out;
-  });
-}
-
 /**
  * Encodes every descriptor as its own single-frame file (a face sent alone: adaptive coders start
- * from empty statistics), decodes the files back and synthesises descriptors. Analysis and synthesis
+ * from empty statistics), decodes the files back and synthesises descriptors. `carried` is the profile
+ * sent (default: the model's own; a smaller one sends only its fields through the model). Analysis and synthesis
  * run batched; the entropy coding and decoding are per face.
  */
 export async function codeDescriptors(
@@ -39,10 +28,16 @@ export async function codeDescriptors(
   descriptors: readonly Float32Array[],
   model: ModelManifestEntry,
   coder: CoderName,
+  carried: ProfileName = model.profile,
 ): Promise<CodedDescriptors> {
-  const params = codec.paramsFor({ profile: model.profile, rateIndex: model.rateIndex, coder });
+  const params = codec.paramsFor({
+    profile: carried,
+    modelProfile: model.profile,
+    rateIndex: model.rateIndex,
+    coder,
+  });
   const cdf = codec.store.cdf(model.id);
-  const latents = await codec.analyse(descriptors as Float32Array[], model);
+  const latents = await codec.analyse(descriptors as Float32Array[], model, carried);
   const bits: number[] = [];
   const received: Int32Array[] = [];
   let overhead = 0;
@@ -54,6 +49,6 @@ export async function codeDescriptors(
     overhead += 8 * (file.length - payload);
     received.push(back.frames[0]!);
   }
-  const decoded = await codec.synthesise(received, model);
+  const decoded = await codec.synthesise(received, model, carried);
   return { decoded, bits, overheadBits: latents.length ? overhead / latents.length : 0 };
 }

@@ -9,7 +9,7 @@ import {
   profileLength,
 } from '@semface/codec-core';
 import { DEFAULT_HEADS_DIR, ReceiverHeads } from '@semface/sdk';
-import { codeDescriptors, keepProfile } from '../codec/descriptor-coding.js';
+import { codeDescriptors } from '../codec/descriptor-coding.js';
 
 /** Descriptors of the evaluation images after one trip through the codec (or none). */
 export interface DescriptorVariant {
@@ -53,8 +53,8 @@ const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / Math.max
 
 /**
  * Every way the task's descriptors reach the receiver: uncoded (ceiling), the task profile's own
- * models (retrained), the full models on full descriptors, and the full models on descriptors with
- * the fields outside the task profile zeroed (no retraining); each rate point and coder.
+ * models (retrained), the full models on full descriptors, and the full models carrying only the task
+ * profile's fields (no retraining: encode option `modelProfile`); each rate point and coder.
  */
 export async function* descriptorVariants(
   codec: SemfaceCodec | undefined,
@@ -70,20 +70,18 @@ export async function* descriptorVariants(
   };
   if (!codec) return;
   const models = [...codec.store.models].sort((a, b) => a.rateIndex - b.rateIndex);
-  const zeroed = keepProfile(descriptors, taskProfile);
-  const runs: { m: ModelManifestEntry; input: readonly Float32Array[]; retrained: boolean; name: string }[] =
-    [];
+  const runs: { m: ModelManifestEntry; carried: ProfileName; retrained: boolean; name: string }[] = [];
   for (const m of models) {
     if (m.profile === taskProfile)
-      runs.push({ m, input: descriptors, retrained: true, name: `${taskProfile} profile` });
+      runs.push({ m, carried: taskProfile, retrained: true, name: `${taskProfile} profile` });
   }
   for (const m of models) {
     if (m.profile !== 'full') continue;
-    runs.push({ m, input: descriptors, retrained: false, name: 'full profile' });
+    runs.push({ m, carried: 'full', retrained: false, name: 'full profile' });
     if (profileLength(taskProfile) < DESCRIPTOR_LENGTH) {
       runs.push({
         m,
-        input: zeroed,
+        carried: taskProfile,
         retrained: false,
         name: `full model, ${taskProfile} fields only, no retraining`,
       });
@@ -91,7 +89,7 @@ export async function* descriptorVariants(
   }
   for (const r of runs) {
     for (const coder of coders) {
-      const coded = await codeDescriptors(codec, r.input, r.m, coder);
+      const coded = await codeDescriptors(codec, descriptors, r.m, coder, r.carried);
       yield {
         curve: `semface ${r.name} ${coder}`,
         decoded: coded.decoded,
