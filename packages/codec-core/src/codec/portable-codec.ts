@@ -90,12 +90,22 @@ function resolveEncodeOptions(options: EncodeOptions): ResolvedEncodeOptions {
   return { ...o, modelProfile };
 }
 
+// analyse/synthesise run once per streamed frame: build each (model, carried) mask once.
+const carriedMasks = new Map<string, Uint8Array>();
+
 /** Per value of `model`'s profile vector: 1 where `carried` has it. */
 function carriedMask(model: ProfileName, carried: ProfileName): Uint8Array {
-  if (!profileCovers(model, carried))
-    throw new RangeError(`a '${model}' model cannot carry the '${carried}' profile`);
-  const wanted = new Set(profileIndices(carried));
-  return Uint8Array.from(profileIndices(model), (i) => (wanted.has(i) ? 1 : 0));
+  const key = `${model}/${carried}`;
+  let mask = carriedMasks.get(key);
+  if (mask === undefined) {
+    if (!profileCovers(model, carried)) {
+      throw new RangeError(`a '${model}' model cannot carry the '${carried}' profile`);
+    }
+    const wanted = new Set(profileIndices(carried));
+    mask = Uint8Array.from(profileIndices(model), (i) => (wanted.has(i) ? 1 : 0));
+    carriedMasks.set(key, mask);
+  }
+  return mask;
 }
 
 /** Splits and validates input descriptors into one N x 257 array. */
