@@ -86,6 +86,31 @@ describe('SDK over a real relay (intra coding)', () => {
     expect(maxOutsideProfile(ev.descriptor, 'expression')).toBe(0);
   });
 
+  it('carries a partial profile through the full model with partialProfileModel full', async () => {
+    const codec = await fixtureCodec();
+    const sender = await connect(relay.url, {
+      token: await relay.token('carol', 'partial'),
+      codec,
+      coding: 'intra',
+      partialProfileModel: 'full',
+    });
+    rooms.push(sender);
+    const receiver = await join('dave', 'partial');
+    const got = record(receiver, 'descriptor');
+    const d = makeDescriptor(5);
+    const sent = await sender.publish(d, { profile: 'identity', stream: 2 });
+    expect(sent?.modelId).toBe(codec.paramsFor({ profile: 'full' }).modelId);
+    await until(() => got.length === 1, 'the identity-profile frame');
+    expect(got[0]).toMatchObject({
+      identity: 'carol',
+      stream: 2,
+      profile: 'identity',
+      modelId: sent?.modelId,
+    });
+    expect(maxCarriedError(d, got[0]!.descriptor, 'identity')).toBeLessThanOrEqual(FIXTURE_MAX_ERROR);
+    expect(maxOutsideProfile(got[0]!.descriptor, 'identity')).toBe(0);
+  });
+
   it('reports joins and leaves of other participants', async () => {
     const a = await join('a', 'presence');
     const joined = nextEvent(a, 'participantJoined');

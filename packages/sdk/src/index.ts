@@ -14,6 +14,7 @@ export type {
 export {
   type ConnectOptions,
   type MotionLayerChoice,
+  type PartialProfileModel,
   type ResolvedConnectOptions,
   type TokenSource,
   AUTO_LATENT_BELOW_KBPS,

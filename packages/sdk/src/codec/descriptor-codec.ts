@@ -35,6 +35,8 @@ export interface DescriptorFrameDecoder {
 /** Options the SDK passes when it opens an encoder. */
 export interface CodecEncoderOptions {
   readonly profile: ProfileName;
+  /** Profile of the model that codes `profile`: itself (default) or one covering it ('full'). */
+  readonly modelProfile?: ProfileName;
   readonly rateIndex: number;
   readonly coder: CoderName;
   /** Always 0: the SDK decides key frames itself and calls `requestKeyFrame`. */

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { DESCRIPTOR_LENGTH, SemfaceCodec } from '@semface/codec-core';
+import { DESCRIPTOR_LENGTH, SemfaceCodec, profileIndices } from '@semface/codec-core';
 import { FrameKind } from '@semface/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TEMPORAL_MODEL_ID_PREFIX } from '../codec/temporal-codec.js';
@@ -65,6 +65,31 @@ describe('StreamPublisher key-frame decisions (fixture codec)', () => {
     const out = await codec.createStreamDecoder().decodeFrame(b.payload);
     expect(out.keyFrame).toBe(true);
   });
+
+  it.each(['expression', 'identity'] as const)(
+    'partialProfileModel full sends the %s profile through the full model',
+    async (profile) => {
+      const lane = profile === 'identity' ? 'identity' : 'frame';
+      const settings = { rateIndex: 0, coder: 'rans', keyFrameInterval: 0 } as const;
+      const viaFull = new StreamPublisher(0, lane, { ...settings, partialProfileModel: 'full' });
+      const own = new StreamPublisher(0, lane, settings);
+      const f = await viaFull.encode(codec, descriptor, profile, false);
+      expect([f.profile, f.modelId]).toEqual([profile, codec.paramsFor({ profile: 'full' }).modelId]);
+      expect((await own.encode(codec, descriptor, profile, false)).modelId).toBe(
+        codec.paramsFor({ profile }).modelId,
+      );
+      const out = await codec.createStreamDecoder().decodeFrame(f.payload);
+      expect(out.params.profile).toBe(profile);
+      const kept = new Set(profileIndices(profile));
+      // Fields outside the profile are neither sent nor decoded; the fixture's full model drops value 256.
+      for (let i = 0; i < DESCRIPTOR_LENGTH; i++) {
+        expect(out.descriptor[i]).toBe(kept.has(i) && i < 256 ? Math.floor(4 * descriptor[i]! + 0.5) / 4 : 0);
+      }
+      // The full profile itself is unaffected by the option.
+      const full = await viaFull.encode(codec, descriptor, 'full', false);
+      expect(full.modelId).toBe(codec.paramsFor({ profile: 'full' }).modelId);
+    },
+  );
 
   it('temporal coding: key first, identity-layer updates as IDENTITY frames, prefixed model ids', async () => {
     const pub = new StreamPublisher(0, 'frame', {

@@ -1,6 +1,10 @@
 import { FrameKind, type FrameKindValue } from '@semface/protocol';
 import type { DescriptorCodec } from '../codec/descriptor-codec.js';
-import { type MotionLayerChoice, resolveMotionLayer } from '../options/connect-options.js';
+import {
+  type MotionLayerChoice,
+  type PartialProfileModel,
+  resolveMotionLayer,
+} from '../options/connect-options.js';
 import type { CoderName, ProfileName } from '../codec/layout.js';
 import {
   StreamCoding,
@@ -43,6 +47,8 @@ export interface PublisherSettings {
   readonly targetKbps?: number;
   /** Temporal coding: per-frame layer coding. Default: the codec's default. */
   readonly motionLayer?: MotionLayerChoice;
+  /** Which models code the partial profiles (intra): their own, or the full ones. Default own. */
+  readonly partialProfileModel?: PartialProfileModel;
   /** Told once when temporal coding was asked for but the codec has none. */
   readonly logger?: SdkLogger;
 }
@@ -182,6 +188,7 @@ export class StreamPublisher {
     }
     const enc = codec.createStreamEncoder({
       profile,
+      ...(profile !== 'full' && s.partialProfileModel === 'full' ? { modelProfile: 'full' as const } : {}),
       rateIndex: s.rateIndex,
       coder: s.coder,
       keyFrameInterval: 0,

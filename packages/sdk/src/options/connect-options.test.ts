@@ -84,4 +84,17 @@ describe('motionLayer', () => {
     expect(() => resolveConnectOptions({ token: 't', motionLayer: 'pca' as never })).toThrow(RangeError);
     expect(() => resolveConnectOptions({ token: 't', motionLayer: 3 as never })).toThrow(TypeError);
   });
+
+  it('codes partial profiles with their own models unless told full', () => {
+    expect(resolveConnectOptions({ token: 't' }).partialProfileModel).toBe('own');
+    expect(resolveConnectOptions({ token: 't', partialProfileModel: 'full' }).partialProfileModel).toBe(
+      'full',
+    );
+    expect(() => resolveConnectOptions({ token: 't', partialProfileModel: 'identity' as never })).toThrow(
+      RangeError,
+    );
+    expect(() => resolveConnectOptions({ token: 't', partialProfileModel: true as never })).toThrow(
+      TypeError,
+    );
+  });
 });

@@ -57,6 +57,13 @@ export interface ConnectOptions {
   coder?: CoderName;
   /** Intra coding: a key frame every this many frames of a stream; 0 = only the first and requested ones. Default 60. Unit: frames. */
   keyFrameInterval?: number;
+  /**
+   * Which models code the partial profiles (`publish(d, { profile: 'expression' | 'identity' })` and
+   * `publishIdentity`): `own` (each profile's own models; fewest bits) or `full` (the full models carrying
+   * only the profile's fields, so a codec needs no partial-profile models; about as accurate as sending
+   * the full profile, with fewer bits: docs/eval.md). Receivers decode both. Default `own`.
+   */
+  partialProfileModel?: PartialProfileModel;
   /** Period of Ping messages that measure round-trip time and keep the link checked. Default 5000. Unit: ms. */
   pingIntervalMs?: number;
   /** A link with no message from the relay for this long is treated as lost (reconnect); 0 disables. Default 20000. Unit: ms. */
@@ -94,6 +101,7 @@ export interface ResolvedConnectOptions {
   readonly rateIndex: number;
   readonly coder: CoderName;
   readonly keyFrameInterval: number;
+  readonly partialProfileModel: PartialProfileModel;
   readonly pingIntervalMs: number;
   readonly idleTimeoutMs: number;
   readonly connectTimeoutMs: number;
@@ -114,6 +122,7 @@ export const DEFAULT_CONNECT_OPTIONS: Readonly<{
   rateIndex: number;
   coder: CoderName;
   keyFrameInterval: number;
+  partialProfileModel: PartialProfileModel;
   pingIntervalMs: number;
   idleTimeoutMs: number;
   connectTimeoutMs: number;
@@ -130,6 +139,7 @@ export const DEFAULT_CONNECT_OPTIONS: Readonly<{
   rateIndex: 0,
   coder: 'rans',
   keyFrameInterval: 60,
+  partialProfileModel: 'own',
   pingIntervalMs: 5_000,
   idleTimeoutMs: 20_000,
   connectTimeoutMs: 10_000,
@@ -176,6 +186,11 @@ const MOTION_LAYER_NAMES: readonly string[] = [
   'transform',
   'latent',
 ] satisfies readonly MotionLayerChoice[];
+
+const PARTIAL_PROFILE_MODELS: readonly string[] = ['own', 'full'] satisfies readonly PartialProfileModel[];
+
+/** Which models code partial profiles: each profile's own, or the full models carrying them. */
+export type PartialProfileModel = 'own' | 'full';
 
 /** The temporal stream's per-frame layer as the SDK takes it: a codec-core layer, or `auto`. */
 export type MotionLayerChoice = MotionLayerName | 'auto';
@@ -226,6 +241,9 @@ export function resolveConnectOptions(input: ConnectOptions): ResolvedConnectOpt
   if (typeof o.motionLayer !== 'string') throw new TypeError('motionLayer must be a string');
   if (!MOTION_LAYER_NAMES.includes(o.motionLayer))
     throw new RangeError(`motionLayer must be one of ${MOTION_LAYER_NAMES.join(', ')}`);
+  if (typeof o.partialProfileModel !== 'string') throw new TypeError('partialProfileModel must be a string');
+  if (!PARTIAL_PROFILE_MODELS.includes(o.partialProfileModel))
+    throw new RangeError(`partialProfileModel must be one of ${PARTIAL_PROFILE_MODELS.join(', ')}`);
   for (const [key, [lo, hi, open]] of Object.entries(NUMBER_RANGES)) {
     const v = o[key as keyof typeof NUMBER_RANGES];
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`${key} must be a finite number`);
@@ -259,6 +277,7 @@ export function resolveConnectOptions(input: ConnectOptions): ResolvedConnectOpt
     rateIndex: o.rateIndex,
     coder: o.coder,
     keyFrameInterval: o.keyFrameInterval,
+    partialProfileModel: o.partialProfileModel,
     pingIntervalMs: o.pingIntervalMs,
     idleTimeoutMs: o.idleTimeoutMs,
     connectTimeoutMs: o.connectTimeoutMs,
