@@ -73,7 +73,6 @@ def run(args: argparse.Namespace) -> None:
     profiles = args.profiles or list(layout.profile_names())
     entries: list[dict[str, object]] = []
     exported: dict[tuple[str, int], dict[str, bytes]] = {}
-    command = args.command
     for profile in layout.profile_names():
         if profile not in profiles:
             # Not retrained: keep the committed models (with their own training record), re-measured on this split.
@@ -112,7 +111,7 @@ def run(args: argparse.Namespace) -> None:
                     "files": dict(FILE_KEYS),
                     "sha256": {key: file_hashes(files)[name] for key, name in FILE_KEYS.items()},
                     "training": {
-                        "command": command,
+                        "command": args.command,
                         "data": split.description,
                         "epochs": config.epochs,
                         "batch": config.batch,

@@ -57,7 +57,6 @@ class CodecRoundTrip:
             x_hat = s.run(None, {s.get_inputs()[0].name: y_hat})[0]
             dec = np.zeros_like(x257)
             dec[:, idx] = x_hat
-            full = np.zeros_like(x257)
-            full[:, keep] = dec[:, keep]
-            out.append(full)
+            dec[:, np.setdiff1d(idx, keep)] = 0
+            out.append(dec)
         return out
