@@ -24,6 +24,7 @@ export const CloseCode = Object.freeze({
   notInRoom: 4012,
   invalidFrame: 4013,
   internal: 4014,
+  connectionLimit: 4015,
 } as const);
 
 /** Name of a close code. */

@@ -21,6 +21,7 @@ export const RelayErrorCode = Object.freeze({
   notInRoom: 'SEMFACE_ERR_RELAY_NOT_IN_ROOM',
   invalidFrame: 'SEMFACE_ERR_RELAY_INVALID_FRAME',
   internal: 'SEMFACE_ERR_RELAY_INTERNAL',
+  connectionLimit: 'SEMFACE_ERR_RELAY_CONNECTION_LIMIT',
 } as const);
 
 /** Name of a relay error. */
@@ -45,4 +46,5 @@ export const RELAY_ERROR_CLOSE_CODE: Readonly<Record<RelayErrorName, CloseCodeVa
   notInRoom: CloseCode.notInRoom,
   invalidFrame: CloseCode.invalidFrame,
   internal: CloseCode.internal,
+  connectionLimit: CloseCode.connectionLimit,
 });

@@ -13,6 +13,7 @@ export {
   FrameKind,
   frameKindName,
   isReliableKind,
+  isBiometricKind,
   type FrameKindName,
   type FrameKindValue,
 } from './frame-kind.js';

@@ -2,6 +2,8 @@ export { createRelayServer, RelayServer, type RelayAddress } from './http/relay-
 export {
   DEFAULT_RELAY_OPTIONS,
   resolveRelayOptions,
+  isLoopbackHost,
+  isLoopbackAddress,
   type RelayServerOptions,
   type ResolvedRelayOptions,
 } from './config/options.js';
@@ -14,6 +16,7 @@ export {
   MIN_SECRET_BYTES,
   type Grants,
   type MintTokenOptions,
+  type TokenLifetimeLimits,
 } from './auth/token.js';
 export type { Bus, BusHandler, BusUnsubscribe } from './bus/bus.js';
 export { InProcessBus } from './bus/in-process-bus.js';
@@ -22,6 +25,11 @@ export { RedisBus, type RedisBusOptions } from './bus/redis-bus.js';
 export { createBus } from './bus/create-bus.js';
 export { Relay } from './relay/relay.js';
 export { RelayMetrics } from './metrics/relay-metrics.js';
+export {
+  installProcessGuards,
+  type GuardedServer,
+  type ProcessGuardOptions,
+} from './process/process-guards.js';
 export {
   SemfaceServerError,
   RelayError,

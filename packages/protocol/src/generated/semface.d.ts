@@ -310,6 +310,12 @@ export namespace semface {
 
             /** Welcome serverTimeMs */
             serverTimeMs?: (number|null);
+
+            /** Welcome canReceiveIdentityCode */
+            canReceiveIdentityCode?: (boolean|null);
+
+            /** Welcome tokenExpiresAt */
+            tokenExpiresAt?: (number|null);
         }
 
         /** Represents a Welcome. */
@@ -347,6 +353,12 @@ export namespace semface {
 
             /** Welcome serverTimeMs. */
             public serverTimeMs: number;
+
+            /** Welcome canReceiveIdentityCode. */
+            public canReceiveIdentityCode: boolean;
+
+            /** Welcome tokenExpiresAt. */
+            public tokenExpiresAt: number;
 
             /**
              * Creates a new Welcome instance using the specified properties.
@@ -1049,7 +1061,8 @@ export namespace semface {
             FRAME_KIND_UNSPECIFIED = 0,
             FRAME_KIND_KEY = 1,
             FRAME_KIND_DELTA = 2,
-            FRAME_KIND_IDENTITY = 3
+            FRAME_KIND_IDENTITY = 3,
+            FRAME_KIND_IDENTITY_CODE = 4
         }
 
         /** Properties of a Frame. */

@@ -987,6 +987,8 @@ export const semface = $root.semface = (() => {
              * @property {number|null} [maxMessageBytes] Welcome maxMessageBytes
              * @property {number|null} [heartbeatIntervalMs] Welcome heartbeatIntervalMs
              * @property {number|null} [serverTimeMs] Welcome serverTimeMs
+             * @property {boolean|null} [canReceiveIdentityCode] Welcome canReceiveIdentityCode
+             * @property {number|null} [tokenExpiresAt] Welcome tokenExpiresAt
              */
 
             /**
@@ -1077,6 +1079,22 @@ export const semface = $root.semface = (() => {
             Welcome.prototype.serverTimeMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
             /**
+             * Welcome canReceiveIdentityCode.
+             * @member {boolean} canReceiveIdentityCode
+             * @memberof semface.v1.Welcome
+             * @instance
+             */
+            Welcome.prototype.canReceiveIdentityCode = false;
+
+            /**
+             * Welcome tokenExpiresAt.
+             * @member {number} tokenExpiresAt
+             * @memberof semface.v1.Welcome
+             * @instance
+             */
+            Welcome.prototype.tokenExpiresAt = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
              * Creates a new Welcome instance using the specified properties.
              * @function create
              * @memberof semface.v1.Welcome
@@ -1122,6 +1140,10 @@ export const semface = $root.semface = (() => {
                     writer.uint32(/* id 8, wireType 0 =*/64).uint32(message.heartbeatIntervalMs);
                 if (message.serverTimeMs != null && Object.hasOwnProperty.call(message, "serverTimeMs"))
                     writer.uint32(/* id 9, wireType 0 =*/72).uint64(message.serverTimeMs);
+                if (message.canReceiveIdentityCode != null && Object.hasOwnProperty.call(message, "canReceiveIdentityCode"))
+                    writer.uint32(/* id 10, wireType 0 =*/80).bool(message.canReceiveIdentityCode);
+                if (message.tokenExpiresAt != null && Object.hasOwnProperty.call(message, "tokenExpiresAt"))
+                    writer.uint32(/* id 11, wireType 0 =*/88).uint64(message.tokenExpiresAt);
                 return writer;
             };
 
@@ -1208,6 +1230,14 @@ export const semface = $root.semface = (() => {
                             message.serverTimeMs = reader.uint64();
                             break;
                         }
+                    case 10: {
+                            message.canReceiveIdentityCode = reader.bool();
+                            break;
+                        }
+                    case 11: {
+                            message.tokenExpiresAt = reader.uint64();
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -1279,6 +1309,12 @@ export const semface = $root.semface = (() => {
                 if (message.serverTimeMs != null && Object.hasOwnProperty.call(message, "serverTimeMs"))
                     if (!$util.isInteger(message.serverTimeMs) && !(message.serverTimeMs && $util.isInteger(message.serverTimeMs.low) && $util.isInteger(message.serverTimeMs.high)))
                         return "serverTimeMs: integer|Long expected";
+                if (message.canReceiveIdentityCode != null && Object.hasOwnProperty.call(message, "canReceiveIdentityCode"))
+                    if (typeof message.canReceiveIdentityCode !== "boolean")
+                        return "canReceiveIdentityCode: boolean expected";
+                if (message.tokenExpiresAt != null && Object.hasOwnProperty.call(message, "tokenExpiresAt"))
+                    if (!$util.isInteger(message.tokenExpiresAt) && !(message.tokenExpiresAt && $util.isInteger(message.tokenExpiresAt.low) && $util.isInteger(message.tokenExpiresAt.high)))
+                        return "tokenExpiresAt: integer|Long expected";
                 return null;
             };
 
@@ -1325,6 +1361,17 @@ export const semface = $root.semface = (() => {
                         message.serverTimeMs = object.serverTimeMs;
                     else if (typeof object.serverTimeMs === "object")
                         message.serverTimeMs = new $util.LongBits(object.serverTimeMs.low >>> 0, object.serverTimeMs.high >>> 0).toNumber(true);
+                if (object.canReceiveIdentityCode != null)
+                    message.canReceiveIdentityCode = Boolean(object.canReceiveIdentityCode);
+                if (object.tokenExpiresAt != null)
+                    if ($util.Long)
+                        message.tokenExpiresAt = $util.Long.fromValue(object.tokenExpiresAt, true);
+                    else if (typeof object.tokenExpiresAt === "string")
+                        message.tokenExpiresAt = parseInt(object.tokenExpiresAt, 10);
+                    else if (typeof object.tokenExpiresAt === "number")
+                        message.tokenExpiresAt = object.tokenExpiresAt;
+                    else if (typeof object.tokenExpiresAt === "object")
+                        message.tokenExpiresAt = new $util.LongBits(object.tokenExpiresAt.low >>> 0, object.tokenExpiresAt.high >>> 0).toNumber(true);
                 return message;
             };
 
@@ -1359,6 +1406,12 @@ export const semface = $root.semface = (() => {
                         object.serverTimeMs = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
                     } else
                         object.serverTimeMs = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+                    object.canReceiveIdentityCode = false;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.tokenExpiresAt = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
+                    } else
+                        object.tokenExpiresAt = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
                 }
                 if (message.participantId != null && Object.hasOwnProperty.call(message, "participantId"))
                     object.participantId = message.participantId;
@@ -1383,6 +1436,15 @@ export const semface = $root.semface = (() => {
                         object.serverTimeMs = options.longs === String ? String(message.serverTimeMs) : message.serverTimeMs;
                     else
                         object.serverTimeMs = options.longs === String ? $util.Long.prototype.toString.call(message.serverTimeMs) : options.longs === Number ? new $util.LongBits(message.serverTimeMs.low >>> 0, message.serverTimeMs.high >>> 0).toNumber(true) : message.serverTimeMs;
+                if (message.canReceiveIdentityCode != null && Object.hasOwnProperty.call(message, "canReceiveIdentityCode"))
+                    object.canReceiveIdentityCode = message.canReceiveIdentityCode;
+                if (message.tokenExpiresAt != null && Object.hasOwnProperty.call(message, "tokenExpiresAt"))
+                    if (typeof BigInt !== "undefined" && options.longs === BigInt)
+                        object.tokenExpiresAt = typeof message.tokenExpiresAt === "number" ? BigInt(message.tokenExpiresAt) : $util.Long.fromBits(message.tokenExpiresAt.low >>> 0, message.tokenExpiresAt.high >>> 0, true).toBigInt();
+                    else if (typeof message.tokenExpiresAt === "number")
+                        object.tokenExpiresAt = options.longs === String ? String(message.tokenExpiresAt) : message.tokenExpiresAt;
+                    else
+                        object.tokenExpiresAt = options.longs === String ? $util.Long.prototype.toString.call(message.tokenExpiresAt) : options.longs === Number ? new $util.LongBits(message.tokenExpiresAt.low >>> 0, message.tokenExpiresAt.high >>> 0).toNumber(true) : message.tokenExpiresAt;
                 return object;
             };
 
@@ -3043,6 +3105,7 @@ export const semface = $root.semface = (() => {
          * @property {number} FRAME_KIND_KEY=1 FRAME_KIND_KEY value
          * @property {number} FRAME_KIND_DELTA=2 FRAME_KIND_DELTA value
          * @property {number} FRAME_KIND_IDENTITY=3 FRAME_KIND_IDENTITY value
+         * @property {number} FRAME_KIND_IDENTITY_CODE=4 FRAME_KIND_IDENTITY_CODE value
          */
         v1.FrameKind = (function() {
             const valuesById = {}, values = Object.create(valuesById);
@@ -3050,6 +3113,7 @@ export const semface = $root.semface = (() => {
             values[valuesById[1] = "FRAME_KIND_KEY"] = 1;
             values[valuesById[2] = "FRAME_KIND_DELTA"] = 2;
             values[valuesById[3] = "FRAME_KIND_IDENTITY"] = 3;
+            values[valuesById[4] = "FRAME_KIND_IDENTITY_CODE"] = 4;
             return values;
         })();
 
@@ -3353,6 +3417,7 @@ export const semface = $root.semface = (() => {
                     case 1:
                     case 2:
                     case 3:
+                    case 4:
                         break;
                     }
                 if (message.profile != null && Object.hasOwnProperty.call(message, "profile"))
@@ -3432,6 +3497,10 @@ export const semface = $root.semface = (() => {
                 case "FRAME_KIND_IDENTITY":
                 case 3:
                     message.kind = 3;
+                    break;
+                case "FRAME_KIND_IDENTITY_CODE":
+                case 4:
+                    message.kind = 4;
                     break;
                 }
                 if (object.profile != null)

@@ -12,6 +12,8 @@ export interface Grants {
   readonly canPublish: boolean;
   /** May receive frames. */
   readonly canSubscribe: boolean;
+  /** May receive identity-code frames (biometric data; JWT claim `identity_code`, default false). */
+  readonly canReceiveIdentityCode: boolean;
   /** Expiry, Unix epoch seconds. */
   readonly expiresAt: number;
 }
@@ -26,6 +28,8 @@ export interface MintTokenOptions {
   canPublish?: boolean;
   /** Subscribe grant. Default true. */
   canSubscribe?: boolean;
+  /** Grant to receive identity-code frames (biometric). Default false. */
+  canReceiveIdentityCode?: boolean;
   /** Lifetime in seconds. Default 3600. */
   ttlSeconds?: number;
   /** Issuer claim. Default `semface`. */
@@ -68,11 +72,17 @@ export async function mintToken(secret: string, opts: MintTokenOptions): Promise
   if (!Number.isInteger(ttl) || ttl <= 0) throw new RangeError('ttlSeconds must be a positive integer');
   const iat = opts.issuedAt ?? Math.floor(Date.now() / 1000);
   if (!Number.isInteger(iat) || iat < 0) throw new RangeError('issuedAt must be a non-negative integer');
-  return new SignJWT({
+  const claims: Record<string, unknown> = {
     room: opts.room,
     can_publish: opts.canPublish ?? true,
     can_subscribe: opts.canSubscribe ?? true,
-  })
+  };
+  if (opts.canReceiveIdentityCode !== undefined) {
+    if (typeof opts.canReceiveIdentityCode !== 'boolean')
+      throw new TypeError('canReceiveIdentityCode must be a boolean');
+    claims.identity_code = opts.canReceiveIdentityCode;
+  }
+  return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(opts.identity)
     .setIssuer(opts.issuer ?? DEFAULT_TOKEN_ISSUER)
@@ -82,17 +92,33 @@ export async function mintToken(secret: string, opts: MintTokenOptions): Promise
     .sign(key);
 }
 
+/** Lifetime rules of a {@link TokenVerifier}. */
+export interface TokenLifetimeLimits {
+  /** Longest accepted lifetime (`exp - iat`, or `exp - now` without `iat`), seconds. Default 86400. */
+  readonly maxTtlSeconds?: number;
+  /** Tolerated clock difference on `iat` and `exp`, seconds. Default 30. */
+  readonly clockSkewSeconds?: number;
+}
+
+/** Longest error text taken from a token library into a client-visible message, characters. */
+const MAX_DETAIL_CHARS = 120;
+
 /** Verifies relay tokens with one secret; reusable. */
 export class TokenVerifier {
   readonly #key: Uint8Array;
   readonly #issuer: string;
-  constructor(secret: string, issuer: string = DEFAULT_TOKEN_ISSUER) {
+  readonly #maxTtl: number;
+  readonly #skew: number;
+  constructor(secret: string, issuer: string = DEFAULT_TOKEN_ISSUER, limits: TokenLifetimeLimits = {}) {
     this.#key = secretKey(secret);
     this.#issuer = issuer;
+    this.#maxTtl = limits.maxTtlSeconds ?? 86_400;
+    this.#skew = limits.clockSkewSeconds ?? 30;
   }
 
   /**
-   * Checks signature (HS256 only), issuer, audience and expiry, and returns the grants.
+   * Checks signature (HS256 only), issuer, audience, expiry, issue time (not in the future) and
+   * lifetime (at most the configured maximum), and returns the grants.
    * @throws TokenExpiredError, TokenInvalidError
    */
   async verify(token: string | null | undefined): Promise<Grants> {
@@ -104,12 +130,39 @@ export class TokenVerifier {
         issuer: this.#issuer,
         audience: TOKEN_AUDIENCE,
         requiredClaims: ['exp', 'sub'],
+        clockTolerance: this.#skew,
       }));
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) throw new TokenExpiredError('token expired', { cause: err });
-      throw new TokenInvalidError(`invalid token: ${(err as Error).message}`, { cause: err });
+      // The library's text can quote attacker-chosen header values: keep it short and printable.
+      const detail = String((err as Error).message)
+        .replace(/[^\x20-\x7e]/g, '?')
+        .slice(0, MAX_DETAIL_CHARS);
+      throw new TokenInvalidError(`invalid token: ${detail}`, { cause: err });
     }
-    const { sub, room, can_publish: pub, can_subscribe: subscribe, exp } = payload as Record<string, unknown>;
+    const {
+      sub,
+      room,
+      can_publish: pub,
+      can_subscribe: subscribe,
+      identity_code: idCode,
+      exp,
+      iat,
+    } = payload as Record<string, unknown>;
+    const now = Math.floor(Date.now() / 1000);
+    if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new TokenInvalidError('invalid exp claim');
+    if (iat !== undefined) {
+      if (typeof iat !== 'number' || !Number.isFinite(iat)) throw new TokenInvalidError('invalid iat claim');
+      if (iat > now + this.#skew) throw new TokenInvalidError('token issued in the future (iat)');
+    }
+    const lifetime = exp - (typeof iat === 'number' ? iat : now);
+    if (lifetime > this.#maxTtl) {
+      throw new TokenInvalidError(
+        `token lifetime ${lifetime} s exceeds the relay's maximum ${this.#maxTtl} s`,
+      );
+    }
+    if (idCode !== undefined && typeof idCode !== 'boolean')
+      throw new TokenInvalidError('invalid identity_code claim');
     if (typeof sub !== 'string' || sub.length === 0 || sub.length > WireLimits.maxIdentityLength) {
       throw new TokenInvalidError('invalid sub claim');
     }
@@ -124,7 +177,8 @@ export class TokenVerifier {
       room,
       canPublish: pub,
       canSubscribe: subscribe,
-      expiresAt: exp as number,
+      canReceiveIdentityCode: idCode === true,
+      expiresAt: exp,
     });
   }
 }

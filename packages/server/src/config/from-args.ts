@@ -27,6 +27,30 @@ const SPEC = {
   busUrl: ['--bus', 'SEMFACE_RELAY_BUS', 'string'],
   nodeId: ['--node-id', 'SEMFACE_RELAY_NODE_ID', 'string'],
   logLevel: ['--log-level', 'SEMFACE_LOG_LEVEL', 'string'],
+  maxTokenTtlSeconds: ['--max-token-ttl', 'SEMFACE_RELAY_MAX_TOKEN_TTL', 'int'],
+  tokenClockSkewSeconds: ['--token-clock-skew', 'SEMFACE_RELAY_TOKEN_CLOCK_SKEW', 'int'],
+  maxConnectionsPerIp: ['--max-connections-per-ip', 'SEMFACE_RELAY_MAX_CONNECTIONS_PER_IP', 'int'],
+  maxConnectionsPerIdentity: [
+    '--max-connections-per-identity',
+    'SEMFACE_RELAY_MAX_CONNECTIONS_PER_IDENTITY',
+    'int',
+  ],
+  controlMessagesPerSecond: ['--rate-control', 'SEMFACE_RELAY_RATE_CONTROL', 'int'],
+  controlBurstMessages: ['--rate-burst-control', 'SEMFACE_RELAY_RATE_BURST_CONTROL', 'int'],
+  rejectedMessagesPerSecond: ['--rate-rejected', 'SEMFACE_RELAY_RATE_REJECTED', 'int'],
+  rejectedBurstMessages: ['--rate-burst-rejected', 'SEMFACE_RELAY_RATE_BURST_REJECTED', 'int'],
+  keyFrameRequestIntervalMs: ['--key-request-interval-ms', 'SEMFACE_RELAY_KEY_REQUEST_INTERVAL_MS', 'int'],
+  maxCachedFramesPerPublisher: [
+    '--max-cached-frames-per-publisher',
+    'SEMFACE_RELAY_MAX_CACHED_FRAMES_PER_PUBLISHER',
+    'int',
+  ],
+  maxCachedBytesPerRoom: ['--max-cached-bytes-per-room', 'SEMFACE_RELAY_MAX_CACHED_BYTES_PER_ROOM', 'int'],
+  maxCachedFrameBytes: ['--max-cached-frame-bytes', 'SEMFACE_RELAY_MAX_CACHED_FRAME_BYTES', 'int'],
+  httpHeadersTimeoutMs: ['--headers-timeout-ms', 'SEMFACE_RELAY_HEADERS_TIMEOUT_MS', 'int'],
+  metricsPort: ['--metrics-port', 'SEMFACE_RELAY_METRICS_PORT', 'int'],
+  metricsHost: ['--metrics-host', 'SEMFACE_RELAY_METRICS_HOST', 'string'],
+  metricsToken: ['--metrics-token', 'SEMFACE_RELAY_METRICS_TOKEN', 'string'],
 } as const satisfies Partial<Record<keyof RelayServerOptions, readonly [string, string, Kind]>>;
 
 /** Environment variables read by {@link relayOptionsFromArgs}, by option. */

@@ -55,6 +55,39 @@ export interface RelayServerOptions {
   logLevel: string;
   /** pino logger to use instead of a new one. Default none. */
   logger: Logger | undefined;
+  // ---- hostile-peer limits (docs/security.md) ----
+  /** Longest accepted token lifetime (`exp - iat`, or `exp - now` without `iat`), seconds. Default 86400. */
+  maxTokenTtlSeconds: number;
+  /** Clock difference tolerated on `iat` / `exp`, seconds. Default 30. */
+  tokenClockSkewSeconds: number;
+  /** Most open connections per client IP address; more get HTTP 429. Default 64. */
+  maxConnectionsPerIp: number;
+  /** Most open connections per token identity (`sub`); more are closed with 4015. Default 8. */
+  maxConnectionsPerIdentity: number;
+  /** Sustained control messages (Join, Leave, KeyFrameRequest, Ping) per second per connection. Default 20. */
+  controlMessagesPerSecond: number;
+  /** Control message burst per connection. Default 100. */
+  controlBurstMessages: number;
+  /** Rejected messages (errors the client caused) per second a connection may sustain before it is closed with 4008. Default 5. */
+  rejectedMessagesPerSecond: number;
+  /** Rejected message burst before the connection is closed with 4008. Default 50. */
+  rejectedBurstMessages: number;
+  /** Shortest time between two key-frame requests forwarded to one publisher stream, ms (others are coalesced). Default 200. */
+  keyFrameRequestIntervalMs: number;
+  /** Most cached key/identity frames (stream x kind) per publisher in a room. Default 16. */
+  maxCachedFramesPerPublisher: number;
+  /** Most bytes of cached key/identity frames per room on this node. Default 2097152. */
+  maxCachedBytesPerRoom: number;
+  /** Largest frame that is cached for late joiners, bytes (larger ones are forwarded, not cached). Default 16384. */
+  maxCachedFrameBytes: number;
+  /** Time allowed for an HTTP request's headers (incl. the WebSocket upgrade), ms. Default 10000. */
+  httpHeadersTimeoutMs: number;
+  /** Serve /metrics on this separate port (on `metricsHost`) instead of the public one. Default none. */
+  metricsPort: number | undefined;
+  /** Interface of the metrics listener. Default `127.0.0.1`. */
+  metricsHost: string;
+  /** Bearer token that opens /metrics on the public port to non-loopback clients. Default none (loopback only). */
+  metricsToken: string | undefined;
 }
 
 /** Defaults of {@link RelayServerOptions} (tokenSecret has none). */
@@ -83,6 +116,22 @@ export const DEFAULT_RELAY_OPTIONS: Readonly<Omit<RelayServerOptions, 'tokenSecr
   nodeId: undefined,
   logLevel: 'info',
   logger: undefined,
+  maxTokenTtlSeconds: 86_400,
+  tokenClockSkewSeconds: 30,
+  maxConnectionsPerIp: 64,
+  maxConnectionsPerIdentity: 8,
+  controlMessagesPerSecond: 20,
+  controlBurstMessages: 100,
+  rejectedMessagesPerSecond: 5,
+  rejectedBurstMessages: 50,
+  keyFrameRequestIntervalMs: 200,
+  maxCachedFramesPerPublisher: 16,
+  maxCachedBytesPerRoom: 2 * 1024 * 1024,
+  maxCachedFrameBytes: 16 * 1024,
+  httpHeadersTimeoutMs: 10_000,
+  metricsPort: undefined,
+  metricsHost: '127.0.0.1',
+  metricsToken: undefined,
 });
 
 /** Integer options with their inclusive ranges. */
@@ -102,9 +151,34 @@ const INT_RANGES = {
   maxConnections: [1, 10_000_000],
   maxRoomMembers: [2, 100_000],
   drainTimeoutMs: [0, 600_000],
+  maxTokenTtlSeconds: [60, 366 * 86_400],
+  tokenClockSkewSeconds: [0, 3_600],
+  maxConnectionsPerIp: [1, 10_000_000],
+  maxConnectionsPerIdentity: [1, 10_000_000],
+  controlMessagesPerSecond: [1, 1_000_000],
+  controlBurstMessages: [1, 10_000_000],
+  rejectedMessagesPerSecond: [1, 1_000_000],
+  rejectedBurstMessages: [1, 10_000_000],
+  keyFrameRequestIntervalMs: [0, 60_000],
+  maxCachedFramesPerPublisher: [1, 2 * 256 * 4],
+  maxCachedBytesPerRoom: [1024, 1024 * 1024 * 1024],
+  maxCachedFrameBytes: [256, 16 * 1024 * 1024],
+  httpHeadersTimeoutMs: [100, 600_000],
 } as const satisfies Partial<Record<keyof RelayServerOptions, readonly [number, number]>>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** True for loopback interface names and addresses (`localhost`, 127.0.0.0/8, `::1`). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** True for a socket's remote address on the loopback interface (IPv4, IPv6 or IPv4-mapped). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
+}
 
 /** Fully resolved, frozen options. */
 export type ResolvedRelayOptions = Readonly<RelayServerOptions>;
@@ -132,7 +206,7 @@ export function resolveRelayOptions(
     if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${key} must be an integer`);
     if (v < lo || v > hi) throw new RangeError(`${key} must be in [${lo}, ${hi}], got ${v}`);
   }
-  for (const key of ['host', 'path', 'tokenIssuer', 'busUrl', 'logLevel'] as const) {
+  for (const key of ['host', 'path', 'tokenIssuer', 'busUrl', 'logLevel', 'metricsHost'] as const) {
     if (typeof o[key] !== 'string' || o[key].length === 0)
       throw new TypeError(`${key} must be a non-empty string`);
   }
@@ -145,6 +219,20 @@ export function resolveRelayOptions(
   }
   if (o.nodeId !== undefined && (typeof o.nodeId !== 'string' || !/^[A-Za-z0-9_-]{1,32}$/.test(o.nodeId))) {
     throw new TypeError('nodeId must match [A-Za-z0-9_-]{1,32}');
+  }
+  if (o.metricsPort !== undefined) {
+    if (typeof o.metricsPort !== 'number' || !Number.isInteger(o.metricsPort))
+      throw new TypeError('metricsPort must be an integer');
+    if (o.metricsPort < 0 || o.metricsPort > 65535) throw new RangeError('metricsPort must be in [0, 65535]');
+  }
+  if (o.metricsToken !== undefined) {
+    if (typeof o.metricsToken !== 'string') throw new TypeError('metricsToken must be a string');
+    if (Buffer.byteLength(o.metricsToken) < 16)
+      throw new RangeError('metricsToken must be at least 16 bytes');
+  }
+  // A dev token endpoint mints tokens for anyone who can reach it: never on a public interface.
+  if (o.devTokenEndpoint && !isLoopbackHost(o.host)) {
+    throw new RangeError(`devTokenEndpoint needs a loopback host, got '${o.host}'`);
   }
   if (o.maxMessageBytes > o.hardMaxMessageBytes) {
     throw new RangeError('maxMessageBytes must not exceed hardMaxMessageBytes');

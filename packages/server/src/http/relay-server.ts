@@ -1,6 +1,7 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ANY_ROOM, isValidRoomName } from '@semface/protocol';
+import { ANY_ROOM, WireLimits, isValidRoomName } from '@semface/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
 import { WebSocketServer } from 'ws';
@@ -10,11 +11,15 @@ import { createBus } from '../bus/create-bus.js';
 import {
   type RelayServerOptions,
   type ResolvedRelayOptions,
+  isLoopbackAddress,
   resolveRelayOptions,
 } from '../config/options.js';
 import { ServerStateError } from '../errors.js';
 import { RelayMetrics } from '../metrics/relay-metrics.js';
 import { Relay } from '../relay/relay.js';
+
+/** Longest lifetime of a token from the dev endpoint, seconds. */
+const DEV_TOKEN_TTL_SECONDS = 3600;
 
 /** Address a started server listens on. */
 export interface RelayAddress {
@@ -30,6 +35,8 @@ export class RelayServer {
   readonly log: Logger;
   readonly metrics = new RelayMetrics();
   readonly #app: FastifyInstance;
+  /** Separate /metrics listener when `metricsPort` is set. */
+  #metricsApp: FastifyInstance | undefined;
   readonly #wss: WebSocketServer;
   readonly #verifier: TokenVerifier;
   #bus: Bus | undefined;
@@ -42,7 +49,10 @@ export class RelayServer {
     this.options = resolveRelayOptions(options);
     const o = this.options;
     this.log = o.logger ?? pino({ level: o.logLevel, base: { service: 'semface-relay' } });
-    this.#verifier = new TokenVerifier(o.tokenSecret, o.tokenIssuer);
+    this.#verifier = new TokenVerifier(o.tokenSecret, o.tokenIssuer, {
+      maxTtlSeconds: o.maxTokenTtlSeconds,
+      clockSkewSeconds: o.tokenClockSkewSeconds,
+    });
     this.#wss = new WebSocketServer({
       noServer: true,
       perMessageDeflate: false,
@@ -53,6 +63,8 @@ export class RelayServer {
       // Request logs at info would log every health probe; keep warnings and errors only.
       loggerInstance: this.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
       bodyLimit: 16 * 1024,
+      // A client dribbling its upgrade headers (slowloris) is cut after this.
+      http: { headersTimeout: o.httpHeadersTimeoutMs, requestTimeout: o.httpHeadersTimeoutMs + 5_000 },
     });
     this.#routes();
   }
@@ -85,6 +97,11 @@ export class RelayServer {
       this.#upgrade(req, socket, head),
     );
     await this.#app.listen({ host: o.host, port: o.port });
+    if (o.metricsPort !== undefined) {
+      this.#metricsApp = Fastify({ logger: false });
+      this.#metricsApp.get('/metrics', async (_req, reply) => this.#sendMetrics(reply));
+      await this.#metricsApp.listen({ host: o.metricsHost, port: o.metricsPort });
+    }
     const addr = this.#app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : o.port;
     const host = o.host.includes(':') ? `[${o.host}]` : o.host;
@@ -121,6 +138,11 @@ export class RelayServer {
       reject(503, 'Service Unavailable');
       return;
     }
+    if (!relay.admitsIp(req.socket.remoteAddress)) {
+      this.metrics.errors.labels('SEMFACE_ERR_RELAY_CONNECTION_LIMIT').inc();
+      reject(429, 'Too Many Requests');
+      return;
+    }
     socket.on('error', () => socket.destroy());
     this.#wss.handleUpgrade(req, socket, head, (ws) => relay.accept(ws, req));
   }
@@ -134,25 +156,40 @@ export class RelayServer {
         .code(ready ? 200 : 503)
         .send({ status: ready ? 'ready' : 'not ready', bus: this.#bus?.kind });
     });
-    app.get('/metrics', async (_req, reply) => {
-      const body = await this.metrics.registry.metrics();
-      return reply.type(this.metrics.registry.contentType).send(body);
+    // Metrics show who is connected and how much: not for the public port unless asked for.
+    app.get('/metrics', async (req, reply) => {
+      if (this.options.metricsPort !== undefined) return reply.code(404).send({ error: 'not found' });
+      if (
+        !isLoopbackAddress(req.socket.remoteAddress) &&
+        !this.#metricsAuthorized(req.headers.authorization)
+      ) {
+        return reply.code(403).send({ error: 'metrics need a loopback client or the metrics token' });
+      }
+      return this.#sendMetrics(reply);
     });
     if (this.options.devTokenEndpoint) {
       app.post('/v1/dev/token', async (req, reply) => {
+        // Tokens for anyone who asks: only for processes on this machine.
+        if (!isLoopbackAddress(req.socket.remoteAddress)) {
+          return reply.code(403).send({ error: 'the dev token endpoint answers loopback clients only' });
+        }
         const b = (req.body ?? {}) as Record<string, unknown>;
         const identity =
           typeof b.identity === 'string' ? b.identity : `dev-${Math.random().toString(36).slice(2, 8)}`;
+        if (identity.length === 0 || identity.length > WireLimits.maxIdentityLength)
+          return reply.code(400).send({ error: 'invalid identity' });
         const room = typeof b.room === 'string' ? b.room : ANY_ROOM;
         if (room !== ANY_ROOM && !isValidRoomName(room))
           return reply.code(400).send({ error: 'invalid room' });
+        const ttl = typeof b.ttlSeconds === 'number' ? Math.floor(b.ttlSeconds) : DEV_TOKEN_TTL_SECONDS;
         try {
           const token = await mintToken(this.options.tokenSecret, {
             identity,
             room,
             canPublish: b.canPublish !== false,
             canSubscribe: b.canSubscribe !== false,
-            ttlSeconds: typeof b.ttlSeconds === 'number' ? b.ttlSeconds : 3600,
+            canReceiveIdentityCode: b.canReceiveIdentityCode === true,
+            ttlSeconds: Math.max(1, Math.min(ttl, DEV_TOKEN_TTL_SECONDS)),
             issuer: this.options.tokenIssuer,
           });
           return { token, identity, room };
@@ -161,6 +198,19 @@ export class RelayServer {
         }
       });
     }
+  }
+
+  async #sendMetrics(reply: import('fastify').FastifyReply): Promise<unknown> {
+    const body = await this.metrics.registry.metrics();
+    return reply.type(this.metrics.registry.contentType).send(body);
+  }
+
+  #metricsAuthorized(header: string | undefined): boolean {
+    const want = this.options.metricsToken;
+    if (want === undefined || header === undefined || !header.startsWith('Bearer ')) return false;
+    const got = Buffer.from(header.slice(7));
+    const exp = Buffer.from(want);
+    return got.length === exp.length && timingSafeEqual(got, exp);
   }
 
   /**
@@ -174,6 +224,7 @@ export class RelayServer {
     if (this.#relay) await this.#relay.drain(this.options.drainTimeoutMs);
     if (this.#ownsBus) await this.#bus?.close();
     if (wasRunning) await this.#app.close();
+    await this.#metricsApp?.close();
     this.#wss.close();
     this.#state = 'closed';
     this.log.info('relay closed');

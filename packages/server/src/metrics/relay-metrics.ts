@@ -74,6 +74,13 @@ export class RelayMetrics {
     registers: [this.registry],
   });
 
+  readonly processFaults = new Counter({
+    name: 'semface_relay_process_faults_total',
+    help: 'Unhandled rejections and uncaught exceptions caught by the process guards, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'semface_relay_process_' });
   }

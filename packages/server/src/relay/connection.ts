@@ -23,6 +23,24 @@ export interface ConnectionRateLimits {
   burstMessages: number;
   bytesPerSecond: number;
   burstBytes: number;
+  /** Join, Leave, KeyFrameRequest and Ping, per second. */
+  controlPerSecond: number;
+  controlBurst: number;
+  /** Messages the relay rejected (errors the client caused), per second, before the socket is closed. */
+  rejectedPerSecond: number;
+  rejectedBurst: number;
+}
+
+/** Longest client-visible error text, characters (an Error envelope stays small whatever went wrong). */
+const MAX_ERROR_MESSAGE_CHARS = 256;
+
+/**
+ * WebSocket close reason of an error kind. Fixed ASCII text, never derived from input: RFC 6455
+ * allows 123 bytes and `ws` throws beyond that, so free text there is a crash waiting for a
+ * long non-ASCII token header. The details travel in the Error envelope before the close.
+ */
+export function closeReason(kind: RelayErrorName): string {
+  return RelayErrorCode[kind];
 }
 
 /** One client WebSocket on this node. */
@@ -37,8 +55,12 @@ export class Connection implements RoomMember {
   alive = true;
   readonly #messages: TokenBucket;
   readonly #bytes: TokenBucket;
+  readonly #control: TokenBucket;
+  readonly #rejected: TokenBucket;
   readonly #metrics: RelayMetrics;
   #lastRateError = 0;
+  /** Timer that closes the socket with 4002 when the token expires. */
+  expiryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     id: string,
@@ -54,6 +76,8 @@ export class Connection implements RoomMember {
     this.#metrics = metrics;
     this.#messages = new TokenBucket(rate.messagesPerSecond, rate.burstMessages);
     this.#bytes = new TokenBucket(rate.bytesPerSecond, rate.burstBytes);
+    this.#control = new TokenBucket(rate.controlPerSecond, rate.controlBurst);
+    this.#rejected = new TokenBucket(rate.rejectedPerSecond, rate.rejectedBurst);
     const framesOut = new Map<string, ReturnType<RelayMetrics['framesOut']['labels']>>();
     this.queue = new OutboundQueue(ws, limits, {
       sent: (msg) => {
@@ -90,18 +114,63 @@ export class Connection implements RoomMember {
     return this.grants?.canSubscribe ?? false;
   }
 
-  /** Charges one inbound message to the rate limits; false if it must be dropped. */
+  /** May receive identity-code (biometric) frames. */
+  get canReceiveIdentityCode(): boolean {
+    return this.grants?.canReceiveIdentityCode ?? false;
+  }
+
+  /**
+   * Charges one inbound message to the rate limits, before anything else looks at it (text and
+   * oversize messages included); false if it must be dropped.
+   */
   admit(bytes: number): boolean {
     const now = performance.now();
     if (this.#messages.take(1, now) && this.#bytes.take(bytes, now)) return true;
+    this.#rateLimited(now, 'rate limit exceeded; message dropped');
+    return false;
+  }
+
+  /** Charges one control message (Join, Leave, KeyFrameRequest, Ping); false if it must be dropped. */
+  admitControl(): boolean {
+    const now = performance.now();
+    if (this.#control.take(1, now)) return true;
+    this.#rateLimited(now, 'control message rate exceeded; message dropped');
+    return false;
+  }
+
+  #rateLimited(now: number, message: string): void {
+    if (!this.#strike(now)) return;
     // One error per second at most, so a flood does not turn into an outbound flood.
     if (now - this.#lastRateError > 1000) {
       this.#lastRateError = now;
-      this.sendError('rateLimited', 'rate limit exceeded; message dropped');
+      this.sendError('rateLimited', message);
     } else {
       this.#metrics.errors.labels(RelayErrorCode.rateLimited).inc();
     }
+  }
+
+  /**
+   * Counts one rejected message against the connection's budget; when the budget is spent the
+   * client is abusive, not mistaken, and the socket is closed with 4008. False once closed.
+   */
+  #strike(now: number = performance.now()): boolean {
+    if (this.state === 'closed') return false;
+    if (this.#rejected.take(1, now)) return true;
+    this.close('rateLimited', 'too many rejected messages');
     return false;
+  }
+
+  /**
+   * Rejects a message the client should not have sent: before Welcome the socket is closed (a
+   * client that cannot say Hello properly gets no second chance), after it an Error is sent and
+   * counted against the rejection budget.
+   */
+  reject(kind: RelayErrorName, message: string): void {
+    if (this.state === 'hello' || this.state === 'authenticating') {
+      this.close(kind, message);
+      return;
+    }
+    if (this.#strike()) this.sendError(kind, message);
   }
 
   /** Queues a control message (never dropped). */
@@ -120,7 +189,9 @@ export class Connection implements RoomMember {
     this.#metrics.errors.labels(RelayErrorCode[kind]).inc();
     this.log.debug({ code: RelayErrorCode[kind] }, message);
     if (this.state === 'closed') return;
-    this.send({ error: { code: RelayErrorCode[kind], message, closeCode: 0 } });
+    this.send({
+      error: { code: RelayErrorCode[kind], message: message.slice(0, MAX_ERROR_MESSAGE_CHARS), closeCode: 0 },
+    });
   }
 
   /**
@@ -133,8 +204,9 @@ export class Connection implements RoomMember {
     this.#metrics.errors.labels(RelayErrorCode[kind]).inc();
     this.log.info({ code: RelayErrorCode[kind], closeCode: code }, message);
     if (!cut) {
+      const text = message.slice(0, MAX_ERROR_MESSAGE_CHARS);
       this.queue.push({
-        bytes: encodeEnvelope({ error: { code: RelayErrorCode[kind], message, closeCode: code } }),
+        bytes: encodeEnvelope({ error: { code: RelayErrorCode[kind], message: text, closeCode: code } }),
         reliable: true,
         stream: undefined,
         kind: undefined,
@@ -142,8 +214,16 @@ export class Connection implements RoomMember {
       });
     }
     this.state = 'closed';
+    clearTimeout(this.expiryTimer);
     this.queue.close();
-    this.ws.close(code, message.slice(0, 120));
+    try {
+      this.ws.close(code, closeReason(kind));
+    } catch (err) {
+      // A socket that cannot close cleanly is cut; closing must never throw into a handler.
+      this.log.debug({ err: (err as Error).message }, 'close failed; terminating');
+      this.ws.terminate();
+      return;
+    }
     setTimeout(() => this.ws.terminate(), cut ? 1_000 : 5_000).unref();
   }
 }

@@ -11,22 +11,27 @@ import {
   encodeBusMessage,
   encodeEnvelope,
   frameKindName,
+  isBiometricKind,
   isReliableKind,
   isValidRoomName,
   type semface,
 } from '@semface/protocol';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
-import type { TokenVerifier } from '../auth/token.js';
+import type { Grants, TokenVerifier } from '../auth/token.js';
 import type { Bus, BusUnsubscribe } from '../bus/bus.js';
 import type { ResolvedRelayOptions } from '../config/options.js';
 import { RelayError } from '../errors.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
 import { Connection } from './connection.js';
-import { Room } from './room.js';
+import { Room, type RoomCacheLimits } from './room.js';
 
 /** Messages a client may send before its Hello is verified (pipelined Join etc.). */
 const MAX_EARLY_MESSAGES = 16;
+/** Longest `Hello.client` text kept for logs, characters (clients may send 64 KiB there). */
+const MAX_CLIENT_NAME_CHARS = 64;
+/** setTimeout's largest delay, ms; longer token lifetimes are re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface RoomState {
   room: Room<Connection>;
@@ -47,7 +52,12 @@ export class Relay {
   readonly #rooms = new Map<string, RoomState>();
   readonly #connections = new Set<Connection>();
   readonly #early = new WeakMap<Connection, Buffer[]>();
+  /** Open connections per remote IP address (upgrade-time cap). */
+  readonly #perIp = new Map<string, number>();
+  /** Authenticated connections per token identity (Hello-time cap). */
+  readonly #perIdentity = new Map<string, number>();
   readonly #framesIn = new Map<string, { inc(n?: number): void }>();
+  readonly #cacheLimits: RoomCacheLimits;
   #seq = 0;
   #heartbeat: NodeJS.Timeout | undefined;
   #draining = false;
@@ -74,6 +84,11 @@ export class Relay {
       lastBusLog = now;
       log.warn({ err: err.message, bus: bus.kind }, 'bus error');
     });
+    this.#cacheLimits = Object.freeze({
+      maxFramesPerPublisher: opts.maxCachedFramesPerPublisher,
+      maxBytes: opts.maxCachedBytesPerRoom,
+      maxFrameBytes: opts.maxCachedFrameBytes,
+    });
     this.#heartbeat = setInterval(() => this.#beat(), opts.heartbeatIntervalMs);
     this.#heartbeat.unref();
   }
@@ -88,10 +103,17 @@ export class Relay {
     return this.#draining;
   }
 
+  /** True if one more connection from `ip` stays within `maxConnectionsPerIp`. */
+  admitsIp(ip: string | undefined): boolean {
+    return (this.#perIp.get(ip ?? '') ?? 0) < this.#opts.maxConnectionsPerIp;
+  }
+
   /** Takes over an upgraded WebSocket. */
   accept(ws: WebSocket, req: IncomingMessage): void {
     const id = `${this.nodeId}-${(++this.#seq).toString(36)}`;
-    const log = this.#log.child({ conn: id, ip: req.socket.remoteAddress });
+    const ip = req.socket.remoteAddress ?? '';
+    this.#perIp.set(ip, (this.#perIp.get(ip) ?? 0) + 1);
+    const log = this.#log.child({ conn: id, ip });
     const o = this.#opts;
     const conn = new Connection(
       id,
@@ -108,6 +130,10 @@ export class Relay {
         burstMessages: o.rateLimitBurstMessages,
         bytesPerSecond: o.rateLimitBytesPerSecond,
         burstBytes: o.rateLimitBurstBytes,
+        controlPerSecond: o.controlMessagesPerSecond,
+        controlBurst: o.controlBurstMessages,
+        rejectedPerSecond: o.rejectedMessagesPerSecond,
+        rejectedBurst: o.rejectedBurstMessages,
       },
     );
     this.#connections.add(conn);
@@ -133,6 +159,9 @@ export class Relay {
     ws.on('error', (err) => log.debug({ err: err.message }, 'socket error'));
     ws.on('close', (code) => {
       clearTimeout(helloTimer);
+      clearTimeout(conn.expiryTimer);
+      decrement(this.#perIp, ip);
+      if (conn.state === 'ready' && conn.grants) decrement(this.#perIdentity, conn.grants.identity);
       conn.state = 'closed';
       conn.queue.close();
       this.#connections.delete(conn);
@@ -146,22 +175,20 @@ export class Relay {
     if (conn.state === 'closed') return;
     const buf = data as Buffer;
     this.#metrics.bytesIn.inc(buf.length);
+    // Charged first: every message, whatever it is, costs the sender before it costs the relay a reply.
+    if (!conn.admit(buf.length)) return;
     if (!isBinary) {
-      conn.sendError('malformed', 'text messages are not part of the protocol');
+      conn.reject('malformed', 'text messages are not part of the protocol');
       return;
     }
     if (buf.length > this.#opts.maxMessageBytes) {
-      conn.sendError(
-        'messageTooLarge',
-        `message of ${buf.length} bytes exceeds ${this.#opts.maxMessageBytes}`,
-      );
+      conn.reject('messageTooLarge', `message of ${buf.length} bytes exceeds ${this.#opts.maxMessageBytes}`);
       return;
     }
-    if (!conn.admit(buf.length)) return;
     if (conn.state === 'authenticating') {
       const early = this.#early.get(conn) ?? [];
       if (early.length >= MAX_EARLY_MESSAGES) {
-        conn.sendError('rateLimited', 'too many messages before Welcome');
+        conn.close('rateLimited', 'too many messages before Welcome');
         return;
       }
       early.push(buf);
@@ -173,8 +200,8 @@ export class Relay {
       env = decodeEnvelope(buf);
     } catch (err) {
       const empty = (err as { code?: string }).code === 'SEMFACE_ERR_PROTOCOL_EMPTY_ENVELOPE';
-      if (empty) conn.sendError('unknownMessage', 'envelope has no known message');
-      else conn.sendError('malformed', 'message is not a valid semface.v1.Envelope');
+      if (empty) conn.reject('unknownMessage', 'envelope has no known message');
+      else conn.reject('malformed', 'message is not a valid semface.v1.Envelope');
       return;
     }
     if (conn.state === 'hello') {
@@ -182,7 +209,11 @@ export class Relay {
         conn.close('protocol', `expected hello, got ${env.body}`);
         return;
       }
-      void this.#onHello(conn, env.hello!);
+      this.#onHello(conn, env.hello!).catch((err: unknown) => {
+        // Whatever went wrong, one bad Hello costs its own socket and nothing else.
+        conn.log.error({ err }, 'hello handler failed');
+        conn.close('internal', 'internal error');
+      });
       return;
     }
     this.#dispatch(conn, env, buf);
@@ -197,17 +228,32 @@ export class Relay {
       return;
     }
     conn.state = 'authenticating';
+    let grants: Grants;
     try {
-      conn.grants = await this.#verifier.verify(hello.token);
+      grants = await this.#verifier.verify(hello.token);
     } catch (err) {
       if (err instanceof RelayError) conn.close(err.kind, err.message);
       else conn.close('internal', 'token check failed');
       return;
     }
     if (conn.state !== 'authenticating') return;
+    const sameIdentity = this.#perIdentity.get(grants.identity) ?? 0;
+    if (sameIdentity >= this.#opts.maxConnectionsPerIdentity) {
+      conn.close(
+        'connectionLimit',
+        `identity has ${sameIdentity} connections (limit ${this.#opts.maxConnectionsPerIdentity})`,
+      );
+      return;
+    }
+    this.#perIdentity.set(grants.identity, sameIdentity + 1);
+    conn.grants = grants;
     conn.state = 'ready';
-    const g = conn.grants;
-    conn.log.info({ identity: g.identity, room: g.room, client: hello.client }, 'authenticated');
+    this.#armExpiry(conn, grants.expiresAt);
+    const g = grants;
+    const client = String(hello.client ?? '')
+      .replace(/[^\x20-\x7e]/g, '?')
+      .slice(0, MAX_CLIENT_NAME_CHARS);
+    conn.log.info({ identity: g.identity, room: g.room, client }, 'authenticated');
     conn.send({
       welcome: {
         participantId: conn.id,
@@ -216,6 +262,8 @@ export class Relay {
         room: g.room,
         canPublish: g.canPublish,
         canSubscribe: g.canSubscribe,
+        canReceiveIdentityCode: g.canReceiveIdentityCode,
+        tokenExpiresAt: g.expiresAt,
         maxMessageBytes: this.#opts.maxMessageBytes,
         heartbeatIntervalMs: this.#opts.heartbeatIntervalMs,
         serverTimeMs: Date.now(),
@@ -230,7 +278,7 @@ export class Relay {
         try {
           env = decodeEnvelope(buf);
         } catch {
-          conn.sendError('malformed', 'message is not a valid semface.v1.Envelope');
+          conn.reject('malformed', 'message is not a valid semface.v1.Envelope');
           continue;
         }
         this.#dispatch(conn, env, buf);
@@ -238,7 +286,29 @@ export class Relay {
     }
   }
 
+  /** Closes the socket with 4002 when the token expires (re-armed past setTimeout's range). */
+  #armExpiry(conn: Connection, expiresAtS: number): void {
+    const ms = expiresAtS * 1000 - Date.now();
+    if (ms <= 0) {
+      conn.close('tokenExpired', 'token expired');
+      return;
+    }
+    conn.expiryTimer = setTimeout(
+      () => {
+        if (conn.state === 'closed') return;
+        if (ms > MAX_TIMER_MS) this.#armExpiry(conn, expiresAtS);
+        else conn.close('tokenExpired', 'token expired');
+      },
+      Math.min(ms, MAX_TIMER_MS),
+    );
+    conn.expiryTimer.unref();
+  }
+
   #dispatch(conn: Connection, env: DecodedEnvelope, raw: Buffer): void {
+    const body = env.body;
+    if (body === 'join' || body === 'leave' || body === 'keyFrameRequest' || body === 'ping') {
+      if (!conn.admitControl()) return;
+    }
     switch (env.body) {
       case 'frame':
         this.#onFrame(conn, env.frame as semface.v1.Frame, raw);
@@ -247,7 +317,7 @@ export class Relay {
         this.#onJoin(conn, (env.join as semface.v1.Join).room);
         return;
       case 'leave':
-        if (conn.room === undefined) conn.sendError('notInRoom', 'not in a room');
+        if (conn.room === undefined) conn.reject('notInRoom', 'not in a room');
         else this.#leave(conn, 'leave');
         return;
       case 'keyFrameRequest':
@@ -259,17 +329,17 @@ export class Relay {
       case 'pong':
         return;
       case 'hello':
-        conn.sendError('protocol', 'already authenticated');
+        conn.reject('protocol', 'already authenticated');
         return;
       default:
-        conn.sendError('unknownMessage', `clients may not send ${env.body}`);
+        conn.reject('unknownMessage', `clients may not send ${env.body}`);
     }
   }
 
   #onJoin(conn: Connection, room: string): void {
     const g = conn.grants!;
     if (!isValidRoomName(room)) {
-      conn.sendError('protocol', 'invalid room name');
+      conn.reject('protocol', 'invalid room name');
       return;
     }
     if (g.room !== ANY_ROOM && g.room !== room) {
@@ -277,7 +347,7 @@ export class Relay {
       return;
     }
     if (conn.room === room) {
-      conn.sendError('protocol', 'already in this room');
+      conn.reject('protocol', 'already in this room');
       return;
     }
     if (conn.room !== undefined) this.#leave(conn, 'leave');
@@ -287,12 +357,12 @@ export class Relay {
     }
     let state = this.#rooms.get(room);
     if (state && state.room.members.size >= this.#opts.maxRoomMembers) {
-      conn.sendError('forbidden', 'room is full');
+      conn.reject('forbidden', 'room is full');
       return;
     }
     const fresh = !state;
     if (!state) {
-      state = { room: new Room<Connection>(room), unsubscribe: undefined };
+      state = { room: new Room<Connection>(room, this.#cacheLimits), unsubscribe: undefined };
       this.#rooms.set(room, state);
       this.#metrics.rooms.set(this.#rooms.size);
       state.unsubscribe = this.#bus
@@ -307,7 +377,7 @@ export class Relay {
     conn.room = room;
     conn.send({ joined: { room, peers: r.peers() } });
     if (conn.canSubscribe) {
-      for (const bytes of r.cached()) {
+      for (const bytes of r.cached(undefined, conn.canReceiveIdentityCode)) {
         conn.queue.push({
           bytes,
           reliable: true,
@@ -351,16 +421,16 @@ export class Relay {
   #onFrame(conn: Connection, f: semface.v1.Frame, raw: Buffer): void {
     const ingressMs = performance.now();
     if (conn.room === undefined) {
-      conn.sendError('notInRoom', 'join a room before sending frames');
+      conn.reject('notInRoom', 'join a room before sending frames');
       return;
     }
     if (!conn.grants!.canPublish) {
-      conn.sendError('forbidden', 'token has no publish grant');
+      conn.reject('forbidden', 'token has no publish grant');
       return;
     }
     const kind = frameKindName(f.kind);
     if (kind === undefined) {
-      conn.sendError('invalidFrame', `unknown frame kind ${f.kind}`);
+      conn.reject('invalidFrame', `unknown frame kind ${f.kind}`);
       return;
     }
     if (
@@ -368,7 +438,7 @@ export class Relay {
       f.stream > WireLimits.maxStreamId ||
       f.modelId.length > WireLimits.maxModelIdLength
     ) {
-      conn.sendError('invalidFrame', 'frame needs a payload, stream <= 255 and model id <= 64 chars');
+      conn.reject('invalidFrame', 'frame needs a payload, stream <= 255 and model id <= 64 chars');
       return;
     }
     let c = this.#framesIn.get(kind);
@@ -378,7 +448,8 @@ export class Relay {
     }
     c.inc();
     f.participantId = conn.id;
-    if (!f.relayTimeUs) f.relayTimeUs = Date.now() * 1000;
+    // The first relay's clock, never the client's: receivers measure latency against it.
+    f.relayTimeUs = Date.now() * 1000;
     const bytes = encodeEnvelope({ frame: f });
     void raw;
     const state = this.#rooms.get(conn.room)!;
@@ -398,25 +469,36 @@ export class Relay {
     if (reliable) r.remember(f.participantId!, f.stream ?? 0, f.kind!, bytes);
     const stream = `${f.participantId}:${f.stream ?? 0}`;
     const msg = { bytes, reliable, stream, kind, ingressMs };
+    // Biometric frames reach only subscribers whose token grants them; the relay never decodes them.
+    const biometric = isBiometricKind(f.kind ?? 0);
     for (const m of r.members.values()) {
-      if (m.id !== skip && m.canSubscribe && m.state === 'ready') m.queue.push(msg);
+      if (m.id === skip || !m.canSubscribe || m.state !== 'ready') continue;
+      if (biometric && !m.canReceiveIdentityCode) continue;
+      m.queue.push(msg);
     }
   }
 
   #onKeyFrameRequest(conn: Connection, req: semface.v1.KeyFrameRequest): void {
     if (conn.room === undefined) {
-      conn.sendError('notInRoom', 'join a room before requesting key frames');
+      conn.reject('notInRoom', 'join a room before requesting key frames');
       return;
     }
     if (!conn.canSubscribe) {
-      conn.sendError('forbidden', 'token has no subscribe grant');
+      conn.reject('forbidden', 'token has no subscribe grant');
       return;
     }
     const r = this.#rooms.get(conn.room)!.room;
     if (!r.has(req.participantId)) {
-      conn.sendError('notInRoom', `participant '${req.participantId}' is not in the room`);
+      conn.reject('notInRoom', `participant '${String(req.participantId).slice(0, 64)}' is not in the room`);
       return;
     }
+    if (req.stream > WireLimits.maxStreamId) {
+      conn.reject('invalidFrame', 'stream must be <= 255');
+      return;
+    }
+    // Many subscribers asking at once need one key frame, which reaches all of them.
+    const interval = this.#opts.keyFrameRequestIntervalMs;
+    if (!r.admitKeyFrameRequest(req.participantId, req.stream, interval, performance.now())) return;
     const env: IEnvelope = {
       keyFrameRequest: { participantId: req.participantId, stream: req.stream, requesterId: conn.id },
     };
@@ -543,6 +625,12 @@ export class Relay {
     );
     await Promise.all(closing);
   }
+}
+
+function decrement(map: Map<string, number>, key: string): void {
+  const n = (map.get(key) ?? 1) - 1;
+  if (n <= 0) map.delete(key);
+  else map.set(key, n);
 }
 
 function control(bytes: Uint8Array) {
