@@ -38,7 +38,7 @@ describe('envelope codec', () => {
     for (const name of ENVELOPE_BODIES) {
       expect(decodeEnvelope(encodeEnvelope({ [name]: {} })).body).toBe(name);
     }
-    expect(ENVELOPE_BODIES.length).toBe(12);
+    expect(ENVELOPE_BODIES.length).toBe(13);
   });
 
   it('rejects garbage and empty envelopes with typed errors', () => {

@@ -18,6 +18,7 @@ export const ENVELOPE_BODIES = Object.freeze([
   'ping',
   'pong',
   'error',
+  'track',
 ] as const);
 
 /** Name of one `Envelope.body` member. */

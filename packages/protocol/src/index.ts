@@ -17,6 +17,7 @@ export {
   type FrameKindName,
   type FrameKindValue,
 } from './frame-kind.js';
+export { FrameCoding, type FrameCodingValue } from './frame-coding.js';
 export { CloseCode, type CloseCodeName, type CloseCodeValue } from './close-codes.js';
 export {
   RelayErrorCode,
@@ -26,6 +27,7 @@ export {
 } from './error-codes.js';
 export {
   PROTOCOL_VERSION,
+  MIN_PROTOCOL_VERSION,
   RELAY_PATH,
   WireLimits,
   ROOM_NAME_PATTERN,
@@ -33,6 +35,19 @@ export {
   isValidRoomName,
 } from './limits.js';
 export { SemfaceProtocolError, EnvelopeDecodeError, EnvelopeEmptyError } from './errors.js';
+export {
+  type CompactFrame,
+  COMPACT_FRAME_MARKER,
+  MAX_TRACK,
+  CompactFrameError,
+  compactFrameOverhead,
+  encodeCompactFrame,
+  decodeCompactFrame,
+  foldCaptureTimeMs,
+  unwrapCaptureTimeMs,
+} from './wire/compact-frame.js';
+export { BUNDLE_MARKER, MAX_BUNDLE_ENTRIES, encodeBundle, decodeBundle } from './wire/bundle.js';
+export { type WireMessageType, wireMessageType } from './wire/wire-message.js';
 
 import type { semface } from './generated/semface.js';
 /** Plain-object shapes of the wire messages (`semface.v1.I*`). */
@@ -51,3 +66,4 @@ export type IPing = semface.v1.IPing;
 export type IPong = semface.v1.IPong;
 export type IError = semface.v1.IError;
 export type IBusMessage = semface.v1.IBusMessage;
+export type ITrack = semface.v1.ITrack;

@@ -1,5 +1,8 @@
 /** Protocol version spoken by this package (`Hello.protocol_version`, `Welcome.protocol_version`). */
-export const PROTOCOL_VERSION = 1 as const;
+export const PROTOCOL_VERSION = 2 as const;
+
+/** Oldest protocol version a relay accepts (v1: every frame a protobuf Envelope). */
+export const MIN_PROTOCOL_VERSION = 1 as const;
 
 /** HTTP path of the relay WebSocket endpoint. */
 export const RELAY_PATH = '/v1/relay' as const;

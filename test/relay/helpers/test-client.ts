@@ -4,7 +4,6 @@ import {
   FrameKind,
   type IEnvelope,
   type IFrame,
-  PROTOCOL_VERSION,
   decodeEnvelope,
   encodeEnvelope,
 } from '@semface/protocol';
@@ -59,8 +58,9 @@ export class TestClient {
     this.ws.send(bytes);
   }
 
+  /** Says Hello as a v1 client (every frame a protobuf Envelope), which the relay still serves. */
   async hello(token: string): Promise<DecodedEnvelope> {
-    this.send({ hello: { protocolVersion: PROTOCOL_VERSION, token, client: 'test' } });
+    this.send({ hello: { protocolVersion: 1, token, client: 'test' } });
     const w = await this.next('welcome');
     this.participantId = w.welcome!.participantId!;
     return w;

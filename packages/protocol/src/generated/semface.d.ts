@@ -44,6 +44,9 @@ export namespace semface {
 
             /** Envelope error */
             error?: (semface.v1.IError|null);
+
+            /** Envelope track */
+            track?: (semface.v1.ITrack|null);
         }
 
         /** Represents an Envelope. */
@@ -91,8 +94,11 @@ export namespace semface {
             /** Envelope error. */
             public error?: (semface.v1.IError|null);
 
+            /** Envelope track. */
+            public track?: (semface.v1.ITrack|null);
+
             /** Envelope body. */
-            public body?: ("hello"|"welcome"|"join"|"joined"|"leave"|"peerJoined"|"peerLeft"|"frame"|"keyFrameRequest"|"ping"|"pong"|"error");
+            public body?: ("hello"|"welcome"|"join"|"joined"|"leave"|"peerJoined"|"peerLeft"|"frame"|"keyFrameRequest"|"ping"|"pong"|"error"|"track");
 
             /**
              * Creates a new Envelope instance using the specified properties.
@@ -183,6 +189,9 @@ export namespace semface {
 
             /** Hello client */
             client?: (string|null);
+
+            /** Hello bundleIntervalMs */
+            bundleIntervalMs?: (number|null);
         }
 
         /** Represents a Hello. */
@@ -202,6 +211,9 @@ export namespace semface {
 
             /** Hello client. */
             public client: string;
+
+            /** Hello bundleIntervalMs. */
+            public bundleIntervalMs: number;
 
             /**
              * Creates a new Hello instance using the specified properties.
@@ -316,6 +328,9 @@ export namespace semface {
 
             /** Welcome tokenExpiresAt */
             tokenExpiresAt?: (number|null);
+
+            /** Welcome bundleIntervalMs */
+            bundleIntervalMs?: (number|null);
         }
 
         /** Represents a Welcome. */
@@ -359,6 +374,9 @@ export namespace semface {
 
             /** Welcome tokenExpiresAt. */
             public tokenExpiresAt: number;
+
+            /** Welcome bundleIntervalMs. */
+            public bundleIntervalMs: number;
 
             /**
              * Creates a new Welcome instance using the specified properties.
@@ -844,6 +862,140 @@ export namespace semface {
             public static getTypeUrl(typeUrlPrefix?: string): string;
         }
 
+        /** FrameCoding enum. */
+        enum FrameCoding {
+            FRAME_CODING_UNSPECIFIED = 0,
+            FRAME_CODING_INTRA = 1,
+            FRAME_CODING_TEMPORAL = 2
+        }
+
+        /** Properties of a Track. */
+        interface ITrack {
+
+            /** Track track */
+            track?: (number|null);
+
+            /** Track participantId */
+            participantId?: (string|null);
+
+            /** Track stream */
+            stream?: (number|null);
+
+            /** Track modelId */
+            modelId?: (string|null);
+
+            /** Track profile */
+            profile?: (number|null);
+
+            /** Track coding */
+            coding?: (semface.v1.FrameCoding|null);
+        }
+
+        /** Represents a Track. */
+        class Track implements ITrack {
+
+            /**
+             * Constructs a new Track.
+             * @param [properties] Properties to set
+             */
+            constructor(properties?: semface.v1.ITrack);
+
+            /** Track track. */
+            public track: number;
+
+            /** Track participantId. */
+            public participantId: string;
+
+            /** Track stream. */
+            public stream: number;
+
+            /** Track modelId. */
+            public modelId: string;
+
+            /** Track profile. */
+            public profile: number;
+
+            /** Track coding. */
+            public coding: semface.v1.FrameCoding;
+
+            /**
+             * Creates a new Track instance using the specified properties.
+             * @param [properties] Properties to set
+             * @returns Track instance
+             */
+            public static create(properties?: semface.v1.ITrack): semface.v1.Track;
+
+            /**
+             * Encodes the specified Track message. Does not implicitly {@link semface.v1.Track.verify|verify} messages.
+             * @param message Track message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            public static encode(message: semface.v1.ITrack, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Encodes the specified Track message, length delimited. Does not implicitly {@link semface.v1.Track.verify|verify} messages.
+             * @param message Track message or plain object to encode
+             * @param [writer] Writer to encode to
+             * @returns Writer
+             */
+            public static encodeDelimited(message: semface.v1.ITrack, writer?: $protobuf.Writer): $protobuf.Writer;
+
+            /**
+             * Decodes a Track message from the specified reader or buffer.
+             * @param reader Reader or buffer to decode from
+             * @param [length] Message length if known beforehand
+             * @returns Track
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): semface.v1.Track;
+
+            /**
+             * Decodes a Track message from the specified reader or buffer, length delimited.
+             * @param reader Reader or buffer to decode from
+             * @returns Track
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            public static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): semface.v1.Track;
+
+            /**
+             * Verifies a Track message.
+             * @param message Plain object to verify
+             * @returns `null` if valid, otherwise the reason why it is not
+             */
+            public static verify(message: { [k: string]: any }): (string|null);
+
+            /**
+             * Creates a Track message from a plain object. Also converts values to their respective internal types.
+             * @param object Plain object
+             * @returns Track
+             */
+            public static fromObject(object: { [k: string]: any }): semface.v1.Track;
+
+            /**
+             * Creates a plain object from a Track message. Also converts values to other types if specified.
+             * @param message Track
+             * @param [options] Conversion options
+             * @returns Plain object
+             */
+            public static toObject(message: semface.v1.Track, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+            /**
+             * Converts this Track to JSON.
+             * @returns JSON object
+             */
+            public toJSON(): { [k: string]: any };
+
+            /**
+             * Gets the default type url for Track
+             * @param [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+             * @returns The default type url
+             */
+            public static getTypeUrl(typeUrlPrefix?: string): string;
+        }
+
         /** Properties of a PeerJoined. */
         interface IPeerJoined {
 
@@ -1094,6 +1246,9 @@ export namespace semface {
 
             /** Frame relayTimeUs */
             relayTimeUs?: (number|null);
+
+            /** Frame coding */
+            coding?: (semface.v1.FrameCoding|null);
         }
 
         /** Represents a Frame. */
@@ -1131,6 +1286,9 @@ export namespace semface {
 
             /** Frame relayTimeUs. */
             public relayTimeUs: number;
+
+            /** Frame coding. */
+            public coding: semface.v1.FrameCoding;
 
             /**
              * Creates a new Frame instance using the specified properties.
@@ -1648,6 +1806,24 @@ export namespace semface {
 
             /** BusMessage syncRequest */
             syncRequest?: (boolean|null);
+
+            /** BusMessage incarnation */
+            incarnation?: (number|null);
+
+            /** BusMessage seq */
+            seq?: (number|null);
+
+            /** BusMessage sentTimeMs */
+            sentTimeMs?: (number|null);
+
+            /** BusMessage snapshot */
+            snapshot?: (semface.v1.BusMessage.ISnapshot|null);
+
+            /** BusMessage heartbeat */
+            heartbeat?: (semface.v1.BusMessage.IHeartbeat|null);
+
+            /** BusMessage resync */
+            resync?: (boolean|null);
         }
 
         /** Represents a BusMessage. */
@@ -1670,6 +1846,24 @@ export namespace semface {
 
             /** BusMessage syncRequest. */
             public syncRequest: boolean;
+
+            /** BusMessage incarnation. */
+            public incarnation: number;
+
+            /** BusMessage seq. */
+            public seq: number;
+
+            /** BusMessage sentTimeMs. */
+            public sentTimeMs: number;
+
+            /** BusMessage snapshot. */
+            public snapshot?: (semface.v1.BusMessage.ISnapshot|null);
+
+            /** BusMessage heartbeat. */
+            public heartbeat?: (semface.v1.BusMessage.IHeartbeat|null);
+
+            /** BusMessage resync. */
+            public resync: boolean;
 
             /**
              * Creates a new BusMessage instance using the specified properties.
@@ -1747,6 +1941,221 @@ export namespace semface {
              * @returns The default type url
              */
             public static getTypeUrl(typeUrlPrefix?: string): string;
+        }
+
+        namespace BusMessage {
+
+            /** Properties of a Snapshot. */
+            interface ISnapshot {
+
+                /** Snapshot peers */
+                peers?: (semface.v1.IPeer[]|null);
+
+                /** Snapshot frames */
+                frames?: (Uint8Array[]|null);
+
+                /** Snapshot part */
+                part?: (number|null);
+
+                /** Snapshot parts */
+                parts?: (number|null);
+            }
+
+            /** Represents a Snapshot. */
+            class Snapshot implements ISnapshot {
+
+                /**
+                 * Constructs a new Snapshot.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: semface.v1.BusMessage.ISnapshot);
+
+                /** Snapshot peers. */
+                public peers: semface.v1.IPeer[];
+
+                /** Snapshot frames. */
+                public frames: Uint8Array[];
+
+                /** Snapshot part. */
+                public part: number;
+
+                /** Snapshot parts. */
+                public parts: number;
+
+                /**
+                 * Creates a new Snapshot instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns Snapshot instance
+                 */
+                public static create(properties?: semface.v1.BusMessage.ISnapshot): semface.v1.BusMessage.Snapshot;
+
+                /**
+                 * Encodes the specified Snapshot message. Does not implicitly {@link semface.v1.BusMessage.Snapshot.verify|verify} messages.
+                 * @param message Snapshot message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                public static encode(message: semface.v1.BusMessage.ISnapshot, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Encodes the specified Snapshot message, length delimited. Does not implicitly {@link semface.v1.BusMessage.Snapshot.verify|verify} messages.
+                 * @param message Snapshot message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                public static encodeDelimited(message: semface.v1.BusMessage.ISnapshot, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a Snapshot message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns Snapshot
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): semface.v1.BusMessage.Snapshot;
+
+                /**
+                 * Decodes a Snapshot message from the specified reader or buffer, length delimited.
+                 * @param reader Reader or buffer to decode from
+                 * @returns Snapshot
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                public static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): semface.v1.BusMessage.Snapshot;
+
+                /**
+                 * Verifies a Snapshot message.
+                 * @param message Plain object to verify
+                 * @returns `null` if valid, otherwise the reason why it is not
+                 */
+                public static verify(message: { [k: string]: any }): (string|null);
+
+                /**
+                 * Creates a Snapshot message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns Snapshot
+                 */
+                public static fromObject(object: { [k: string]: any }): semface.v1.BusMessage.Snapshot;
+
+                /**
+                 * Creates a plain object from a Snapshot message. Also converts values to other types if specified.
+                 * @param message Snapshot
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                public static toObject(message: semface.v1.BusMessage.Snapshot, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this Snapshot to JSON.
+                 * @returns JSON object
+                 */
+                public toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the default type url for Snapshot
+                 * @param [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+                 * @returns The default type url
+                 */
+                public static getTypeUrl(typeUrlPrefix?: string): string;
+            }
+
+            /** Properties of a Heartbeat. */
+            interface IHeartbeat {
+
+                /** Heartbeat intervalMs */
+                intervalMs?: (number|null);
+            }
+
+            /** Represents a Heartbeat. */
+            class Heartbeat implements IHeartbeat {
+
+                /**
+                 * Constructs a new Heartbeat.
+                 * @param [properties] Properties to set
+                 */
+                constructor(properties?: semface.v1.BusMessage.IHeartbeat);
+
+                /** Heartbeat intervalMs. */
+                public intervalMs: number;
+
+                /**
+                 * Creates a new Heartbeat instance using the specified properties.
+                 * @param [properties] Properties to set
+                 * @returns Heartbeat instance
+                 */
+                public static create(properties?: semface.v1.BusMessage.IHeartbeat): semface.v1.BusMessage.Heartbeat;
+
+                /**
+                 * Encodes the specified Heartbeat message. Does not implicitly {@link semface.v1.BusMessage.Heartbeat.verify|verify} messages.
+                 * @param message Heartbeat message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                public static encode(message: semface.v1.BusMessage.IHeartbeat, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Encodes the specified Heartbeat message, length delimited. Does not implicitly {@link semface.v1.BusMessage.Heartbeat.verify|verify} messages.
+                 * @param message Heartbeat message or plain object to encode
+                 * @param [writer] Writer to encode to
+                 * @returns Writer
+                 */
+                public static encodeDelimited(message: semface.v1.BusMessage.IHeartbeat, writer?: $protobuf.Writer): $protobuf.Writer;
+
+                /**
+                 * Decodes a Heartbeat message from the specified reader or buffer.
+                 * @param reader Reader or buffer to decode from
+                 * @param [length] Message length if known beforehand
+                 * @returns Heartbeat
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                public static decode(reader: ($protobuf.Reader|Uint8Array), length?: number): semface.v1.BusMessage.Heartbeat;
+
+                /**
+                 * Decodes a Heartbeat message from the specified reader or buffer, length delimited.
+                 * @param reader Reader or buffer to decode from
+                 * @returns Heartbeat
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                public static decodeDelimited(reader: ($protobuf.Reader|Uint8Array)): semface.v1.BusMessage.Heartbeat;
+
+                /**
+                 * Verifies a Heartbeat message.
+                 * @param message Plain object to verify
+                 * @returns `null` if valid, otherwise the reason why it is not
+                 */
+                public static verify(message: { [k: string]: any }): (string|null);
+
+                /**
+                 * Creates a Heartbeat message from a plain object. Also converts values to their respective internal types.
+                 * @param object Plain object
+                 * @returns Heartbeat
+                 */
+                public static fromObject(object: { [k: string]: any }): semface.v1.BusMessage.Heartbeat;
+
+                /**
+                 * Creates a plain object from a Heartbeat message. Also converts values to other types if specified.
+                 * @param message Heartbeat
+                 * @param [options] Conversion options
+                 * @returns Plain object
+                 */
+                public static toObject(message: semface.v1.BusMessage.Heartbeat, options?: $protobuf.IConversionOptions): { [k: string]: any };
+
+                /**
+                 * Converts this Heartbeat to JSON.
+                 * @returns JSON object
+                 */
+                public toJSON(): { [k: string]: any };
+
+                /**
+                 * Gets the default type url for Heartbeat
+                 * @param [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+                 * @returns The default type url
+                 */
+                public static getTypeUrl(typeUrlPrefix?: string): string;
+            }
         }
     }
 }

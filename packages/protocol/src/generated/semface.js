@@ -50,6 +50,7 @@ export const semface = $root.semface = (() => {
              * @property {semface.v1.IPing|null} [ping] Envelope ping
              * @property {semface.v1.IPong|null} [pong] Envelope pong
              * @property {semface.v1.IError|null} [error] Envelope error
+             * @property {semface.v1.ITrack|null} [track] Envelope track
              */
 
             /**
@@ -163,17 +164,25 @@ export const semface = $root.semface = (() => {
              */
             Envelope.prototype.error = null;
 
+            /**
+             * Envelope track.
+             * @member {semface.v1.ITrack|null|undefined} track
+             * @memberof semface.v1.Envelope
+             * @instance
+             */
+            Envelope.prototype.track = null;
+
             // OneOf field names bound to virtual getters and setters
             let $oneOfFields;
 
             /**
              * Envelope body.
-             * @member {"hello"|"welcome"|"join"|"joined"|"leave"|"peerJoined"|"peerLeft"|"frame"|"keyFrameRequest"|"ping"|"pong"|"error"|undefined} body
+             * @member {"hello"|"welcome"|"join"|"joined"|"leave"|"peerJoined"|"peerLeft"|"frame"|"keyFrameRequest"|"ping"|"pong"|"error"|"track"|undefined} body
              * @memberof semface.v1.Envelope
              * @instance
              */
             Object.defineProperty(Envelope.prototype, "body", {
-                get: $util.oneOfGetter($oneOfFields = ["hello", "welcome", "join", "joined", "leave", "peerJoined", "peerLeft", "frame", "keyFrameRequest", "ping", "pong", "error"]),
+                get: $util.oneOfGetter($oneOfFields = ["hello", "welcome", "join", "joined", "leave", "peerJoined", "peerLeft", "frame", "keyFrameRequest", "ping", "pong", "error", "track"]),
                 set: $util.oneOfSetter($oneOfFields)
             });
 
@@ -229,6 +238,8 @@ export const semface = $root.semface = (() => {
                     $root.semface.v1.Pong.encode(message.pong, writer.uint32(/* id 11, wireType 2 =*/90).fork(), q + 1).ldelim();
                 if (message.error != null && Object.hasOwnProperty.call(message, "error"))
                     $root.semface.v1.Error.encode(message.error, writer.uint32(/* id 12, wireType 2 =*/98).fork(), q + 1).ldelim();
+                if (message.track != null && Object.hasOwnProperty.call(message, "track"))
+                    $root.semface.v1.Track.encode(message.track, writer.uint32(/* id 13, wireType 2 =*/106).fork(), q + 1).ldelim();
                 return writer;
             };
 
@@ -325,6 +336,10 @@ export const semface = $root.semface = (() => {
                         }
                     case 12: {
                             message.error = $root.semface.v1.Error.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 13: {
+                            message.track = $root.semface.v1.Track.decode(reader, reader.uint32(), undefined, long + 1);
                             break;
                         }
                     default:
@@ -490,6 +505,16 @@ export const semface = $root.semface = (() => {
                             return "error." + error;
                     }
                 }
+                if (message.track != null && Object.hasOwnProperty.call(message, "track")) {
+                    if (properties.body === 1)
+                        return "body: multiple values";
+                    properties.body = 1;
+                    {
+                        let error = $root.semface.v1.Track.verify(message.track, long + 1);
+                        if (error)
+                            return "track." + error;
+                    }
+                }
                 return null;
             };
 
@@ -571,6 +596,11 @@ export const semface = $root.semface = (() => {
                         throw TypeError(".semface.v1.Envelope.error: object expected");
                     message.error = $root.semface.v1.Error.fromObject(object.error, long + 1);
                 }
+                if (object.track != null) {
+                    if (!$util.isObject(object.track))
+                        throw TypeError(".semface.v1.Envelope.track: object expected");
+                    message.track = $root.semface.v1.Track.fromObject(object.track, long + 1);
+                }
                 return message;
             };
 
@@ -651,6 +681,11 @@ export const semface = $root.semface = (() => {
                     if (options.oneofs)
                         object.body = "error";
                 }
+                if (message.track != null && Object.hasOwnProperty.call(message, "track")) {
+                    object.track = $root.semface.v1.Track.toObject(message.track, options, q + 1);
+                    if (options.oneofs)
+                        object.body = "track";
+                }
                 return object;
             };
 
@@ -692,6 +727,7 @@ export const semface = $root.semface = (() => {
              * @property {number|null} [protocolVersion] Hello protocolVersion
              * @property {string|null} [token] Hello token
              * @property {string|null} [client] Hello client
+             * @property {number|null} [bundleIntervalMs] Hello bundleIntervalMs
              */
 
             /**
@@ -734,6 +770,14 @@ export const semface = $root.semface = (() => {
             Hello.prototype.client = "";
 
             /**
+             * Hello bundleIntervalMs.
+             * @member {number} bundleIntervalMs
+             * @memberof semface.v1.Hello
+             * @instance
+             */
+            Hello.prototype.bundleIntervalMs = 0;
+
+            /**
              * Creates a new Hello instance using the specified properties.
              * @function create
              * @memberof semface.v1.Hello
@@ -767,6 +811,8 @@ export const semface = $root.semface = (() => {
                     writer.uint32(/* id 2, wireType 2 =*/18).string(message.token);
                 if (message.client != null && Object.hasOwnProperty.call(message, "client"))
                     writer.uint32(/* id 3, wireType 2 =*/26).string(message.client);
+                if (message.bundleIntervalMs != null && Object.hasOwnProperty.call(message, "bundleIntervalMs"))
+                    writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.bundleIntervalMs);
                 return writer;
             };
 
@@ -829,6 +875,10 @@ export const semface = $root.semface = (() => {
                             message.client = reader.string();
                             break;
                         }
+                    case 4: {
+                            message.bundleIntervalMs = reader.uint32();
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -882,6 +932,9 @@ export const semface = $root.semface = (() => {
                 if (message.client != null && Object.hasOwnProperty.call(message, "client"))
                     if (!$util.isString(message.client))
                         return "client: string expected";
+                if (message.bundleIntervalMs != null && Object.hasOwnProperty.call(message, "bundleIntervalMs"))
+                    if (!$util.isInteger(message.bundleIntervalMs))
+                        return "bundleIntervalMs: integer expected";
                 return null;
             };
 
@@ -909,6 +962,8 @@ export const semface = $root.semface = (() => {
                     message.token = String(object.token);
                 if (object.client != null)
                     message.client = String(object.client);
+                if (object.bundleIntervalMs != null)
+                    message.bundleIntervalMs = object.bundleIntervalMs >>> 0;
                 return message;
             };
 
@@ -933,6 +988,7 @@ export const semface = $root.semface = (() => {
                     object.protocolVersion = 0;
                     object.token = "";
                     object.client = "";
+                    object.bundleIntervalMs = 0;
                 }
                 if (message.protocolVersion != null && Object.hasOwnProperty.call(message, "protocolVersion"))
                     object.protocolVersion = message.protocolVersion;
@@ -940,6 +996,8 @@ export const semface = $root.semface = (() => {
                     object.token = message.token;
                 if (message.client != null && Object.hasOwnProperty.call(message, "client"))
                     object.client = message.client;
+                if (message.bundleIntervalMs != null && Object.hasOwnProperty.call(message, "bundleIntervalMs"))
+                    object.bundleIntervalMs = message.bundleIntervalMs;
                 return object;
             };
 
@@ -989,6 +1047,7 @@ export const semface = $root.semface = (() => {
              * @property {number|null} [serverTimeMs] Welcome serverTimeMs
              * @property {boolean|null} [canReceiveIdentityCode] Welcome canReceiveIdentityCode
              * @property {number|null} [tokenExpiresAt] Welcome tokenExpiresAt
+             * @property {number|null} [bundleIntervalMs] Welcome bundleIntervalMs
              */
 
             /**
@@ -1095,6 +1154,14 @@ export const semface = $root.semface = (() => {
             Welcome.prototype.tokenExpiresAt = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
             /**
+             * Welcome bundleIntervalMs.
+             * @member {number} bundleIntervalMs
+             * @memberof semface.v1.Welcome
+             * @instance
+             */
+            Welcome.prototype.bundleIntervalMs = 0;
+
+            /**
              * Creates a new Welcome instance using the specified properties.
              * @function create
              * @memberof semface.v1.Welcome
@@ -1144,6 +1211,8 @@ export const semface = $root.semface = (() => {
                     writer.uint32(/* id 10, wireType 0 =*/80).bool(message.canReceiveIdentityCode);
                 if (message.tokenExpiresAt != null && Object.hasOwnProperty.call(message, "tokenExpiresAt"))
                     writer.uint32(/* id 11, wireType 0 =*/88).uint64(message.tokenExpiresAt);
+                if (message.bundleIntervalMs != null && Object.hasOwnProperty.call(message, "bundleIntervalMs"))
+                    writer.uint32(/* id 12, wireType 0 =*/96).uint32(message.bundleIntervalMs);
                 return writer;
             };
 
@@ -1238,6 +1307,10 @@ export const semface = $root.semface = (() => {
                             message.tokenExpiresAt = reader.uint64();
                             break;
                         }
+                    case 12: {
+                            message.bundleIntervalMs = reader.uint32();
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -1315,6 +1388,9 @@ export const semface = $root.semface = (() => {
                 if (message.tokenExpiresAt != null && Object.hasOwnProperty.call(message, "tokenExpiresAt"))
                     if (!$util.isInteger(message.tokenExpiresAt) && !(message.tokenExpiresAt && $util.isInteger(message.tokenExpiresAt.low) && $util.isInteger(message.tokenExpiresAt.high)))
                         return "tokenExpiresAt: integer|Long expected";
+                if (message.bundleIntervalMs != null && Object.hasOwnProperty.call(message, "bundleIntervalMs"))
+                    if (!$util.isInteger(message.bundleIntervalMs))
+                        return "bundleIntervalMs: integer expected";
                 return null;
             };
 
@@ -1372,6 +1448,8 @@ export const semface = $root.semface = (() => {
                         message.tokenExpiresAt = object.tokenExpiresAt;
                     else if (typeof object.tokenExpiresAt === "object")
                         message.tokenExpiresAt = new $util.LongBits(object.tokenExpiresAt.low >>> 0, object.tokenExpiresAt.high >>> 0).toNumber(true);
+                if (object.bundleIntervalMs != null)
+                    message.bundleIntervalMs = object.bundleIntervalMs >>> 0;
                 return message;
             };
 
@@ -1412,6 +1490,7 @@ export const semface = $root.semface = (() => {
                         object.tokenExpiresAt = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
                     } else
                         object.tokenExpiresAt = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+                    object.bundleIntervalMs = 0;
                 }
                 if (message.participantId != null && Object.hasOwnProperty.call(message, "participantId"))
                     object.participantId = message.participantId;
@@ -1445,6 +1524,8 @@ export const semface = $root.semface = (() => {
                         object.tokenExpiresAt = options.longs === String ? String(message.tokenExpiresAt) : message.tokenExpiresAt;
                     else
                         object.tokenExpiresAt = options.longs === String ? $util.Long.prototype.toString.call(message.tokenExpiresAt) : options.longs === Number ? new $util.LongBits(message.tokenExpiresAt.low >>> 0, message.tokenExpiresAt.high >>> 0).toNumber(true) : message.tokenExpiresAt;
+                if (message.bundleIntervalMs != null && Object.hasOwnProperty.call(message, "bundleIntervalMs"))
+                    object.bundleIntervalMs = message.bundleIntervalMs;
                 return object;
             };
 
@@ -2537,6 +2618,404 @@ export const semface = $root.semface = (() => {
             return Peer;
         })();
 
+        /**
+         * FrameCoding enum.
+         * @name semface.v1.FrameCoding
+         * @enum {number}
+         * @property {number} FRAME_CODING_UNSPECIFIED=0 FRAME_CODING_UNSPECIFIED value
+         * @property {number} FRAME_CODING_INTRA=1 FRAME_CODING_INTRA value
+         * @property {number} FRAME_CODING_TEMPORAL=2 FRAME_CODING_TEMPORAL value
+         */
+        v1.FrameCoding = (function() {
+            const valuesById = {}, values = Object.create(valuesById);
+            values[valuesById[0] = "FRAME_CODING_UNSPECIFIED"] = 0;
+            values[valuesById[1] = "FRAME_CODING_INTRA"] = 1;
+            values[valuesById[2] = "FRAME_CODING_TEMPORAL"] = 2;
+            return values;
+        })();
+
+        v1.Track = (function() {
+
+            /**
+             * Properties of a Track.
+             * @memberof semface.v1
+             * @interface ITrack
+             * @property {number|null} [track] Track track
+             * @property {string|null} [participantId] Track participantId
+             * @property {number|null} [stream] Track stream
+             * @property {string|null} [modelId] Track modelId
+             * @property {number|null} [profile] Track profile
+             * @property {semface.v1.FrameCoding|null} [coding] Track coding
+             */
+
+            /**
+             * Constructs a new Track.
+             * @memberof semface.v1
+             * @classdesc Represents a Track.
+             * @implements ITrack
+             * @constructor
+             * @param {semface.v1.ITrack=} [properties] Properties to set
+             */
+            function Track(properties) {
+                if (properties)
+                    for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                        if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                            this[keys[i]] = properties[keys[i]];
+            }
+
+            /**
+             * Track track.
+             * @member {number} track
+             * @memberof semface.v1.Track
+             * @instance
+             */
+            Track.prototype.track = 0;
+
+            /**
+             * Track participantId.
+             * @member {string} participantId
+             * @memberof semface.v1.Track
+             * @instance
+             */
+            Track.prototype.participantId = "";
+
+            /**
+             * Track stream.
+             * @member {number} stream
+             * @memberof semface.v1.Track
+             * @instance
+             */
+            Track.prototype.stream = 0;
+
+            /**
+             * Track modelId.
+             * @member {string} modelId
+             * @memberof semface.v1.Track
+             * @instance
+             */
+            Track.prototype.modelId = "";
+
+            /**
+             * Track profile.
+             * @member {number} profile
+             * @memberof semface.v1.Track
+             * @instance
+             */
+            Track.prototype.profile = 0;
+
+            /**
+             * Track coding.
+             * @member {semface.v1.FrameCoding} coding
+             * @memberof semface.v1.Track
+             * @instance
+             */
+            Track.prototype.coding = 0;
+
+            /**
+             * Creates a new Track instance using the specified properties.
+             * @function create
+             * @memberof semface.v1.Track
+             * @static
+             * @param {semface.v1.ITrack=} [properties] Properties to set
+             * @returns {semface.v1.Track} Track instance
+             */
+            Track.create = function create(properties) {
+                return new Track(properties);
+            };
+
+            /**
+             * Encodes the specified Track message. Does not implicitly {@link semface.v1.Track.verify|verify} messages.
+             * @function encode
+             * @memberof semface.v1.Track
+             * @static
+             * @param {semface.v1.ITrack} message Track message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Track.encode = function encode(message, writer, q) {
+                if (!writer)
+                    writer = $Writer.create();
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                if (message.track != null && Object.hasOwnProperty.call(message, "track"))
+                    writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.track);
+                if (message.participantId != null && Object.hasOwnProperty.call(message, "participantId"))
+                    writer.uint32(/* id 2, wireType 2 =*/18).string(message.participantId);
+                if (message.stream != null && Object.hasOwnProperty.call(message, "stream"))
+                    writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.stream);
+                if (message.modelId != null && Object.hasOwnProperty.call(message, "modelId"))
+                    writer.uint32(/* id 4, wireType 2 =*/34).string(message.modelId);
+                if (message.profile != null && Object.hasOwnProperty.call(message, "profile"))
+                    writer.uint32(/* id 5, wireType 0 =*/40).uint32(message.profile);
+                if (message.coding != null && Object.hasOwnProperty.call(message, "coding"))
+                    writer.uint32(/* id 6, wireType 0 =*/48).int32(message.coding);
+                return writer;
+            };
+
+            /**
+             * Encodes the specified Track message, length delimited. Does not implicitly {@link semface.v1.Track.verify|verify} messages.
+             * @function encodeDelimited
+             * @memberof semface.v1.Track
+             * @static
+             * @param {semface.v1.ITrack} message Track message or plain object to encode
+             * @param {$protobuf.Writer} [writer] Writer to encode to
+             * @returns {$protobuf.Writer} Writer
+             */
+            Track.encodeDelimited = function encodeDelimited(message, writer) {
+                return this.encode(message, writer && writer.len ? writer.fork() : writer).ldelim();
+            };
+
+            /**
+             * Decodes a Track message from the specified reader or buffer.
+             * @function decode
+             * @memberof semface.v1.Track
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @param {number} [length] Message length if known beforehand
+             * @returns {semface.v1.Track} Track
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Track.decode = function decode(reader, length, error, long) {
+                if (!(reader instanceof $Reader))
+                    reader = $Reader.create(reader);
+                if (long === undefined)
+                    long = 0;
+                if (long > $Reader.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                let end, message;
+                if (length === undefined)
+                    end = reader.len;
+                else {
+                    end = reader.pos + length;
+                    if (end > reader.len)
+                        throw RangeError("index out of range");
+                    length = reader.len;
+                    reader.len = end;
+                }
+                message = new $root.semface.v1.Track();
+                while (reader.pos < end) {
+                    let tag = reader.uint32();
+                    if (tag === error)
+                        break;
+                    switch (tag >>> 3) {
+                    case 1: {
+                            message.track = reader.uint32();
+                            break;
+                        }
+                    case 2: {
+                            message.participantId = reader.string();
+                            break;
+                        }
+                    case 3: {
+                            message.stream = reader.uint32();
+                            break;
+                        }
+                    case 4: {
+                            message.modelId = reader.string();
+                            break;
+                        }
+                    case 5: {
+                            message.profile = reader.uint32();
+                            break;
+                        }
+                    case 6: {
+                            message.coding = reader.int32();
+                            break;
+                        }
+                    default:
+                        reader.skipType(tag & 7, long);
+                        break;
+                    }
+                }
+                if (length !== undefined) {
+                    if (reader.pos !== end)
+                        throw RangeError("index out of range");
+                    reader.len = length;
+                }
+                return message;
+            };
+
+            /**
+             * Decodes a Track message from the specified reader or buffer, length delimited.
+             * @function decodeDelimited
+             * @memberof semface.v1.Track
+             * @static
+             * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+             * @returns {semface.v1.Track} Track
+             * @throws {Error} If the payload is not a reader or valid buffer
+             * @throws {$protobuf.util.ProtocolError} If required fields are missing
+             */
+            Track.decodeDelimited = function decodeDelimited(reader) {
+                if (!(reader instanceof $Reader))
+                    reader = new $Reader(reader);
+                return this.decode(reader, reader.uint32());
+            };
+
+            /**
+             * Verifies a Track message.
+             * @function verify
+             * @memberof semface.v1.Track
+             * @static
+             * @param {Object.<string,*>} message Plain object to verify
+             * @returns {string|null} `null` if valid, otherwise the reason why it is not
+             */
+            Track.verify = function verify(message, long) {
+                if (typeof message !== "object" || message === null)
+                    return "object expected";
+                if (long === undefined)
+                    long = 0;
+                if (long > $util.recursionLimit)
+                    return "maximum nesting depth exceeded";
+                if (message.track != null && Object.hasOwnProperty.call(message, "track"))
+                    if (!$util.isInteger(message.track))
+                        return "track: integer expected";
+                if (message.participantId != null && Object.hasOwnProperty.call(message, "participantId"))
+                    if (!$util.isString(message.participantId))
+                        return "participantId: string expected";
+                if (message.stream != null && Object.hasOwnProperty.call(message, "stream"))
+                    if (!$util.isInteger(message.stream))
+                        return "stream: integer expected";
+                if (message.modelId != null && Object.hasOwnProperty.call(message, "modelId"))
+                    if (!$util.isString(message.modelId))
+                        return "modelId: string expected";
+                if (message.profile != null && Object.hasOwnProperty.call(message, "profile"))
+                    if (!$util.isInteger(message.profile))
+                        return "profile: integer expected";
+                if (message.coding != null && Object.hasOwnProperty.call(message, "coding"))
+                    switch (message.coding) {
+                    default:
+                        return "coding: enum value expected";
+                    case 0:
+                    case 1:
+                    case 2:
+                        break;
+                    }
+                return null;
+            };
+
+            /**
+             * Creates a Track message from a plain object. Also converts values to their respective internal types.
+             * @function fromObject
+             * @memberof semface.v1.Track
+             * @static
+             * @param {Object.<string,*>} object Plain object
+             * @returns {semface.v1.Track} Track
+             */
+            Track.fromObject = function fromObject(object, long) {
+                if (object instanceof $root.semface.v1.Track)
+                    return object;
+                if (!$util.isObject(object))
+                    throw TypeError(".semface.v1.Track: object expected");
+                if (long === undefined)
+                    long = 0;
+                if (long > $util.recursionLimit)
+                    throw Error("maximum nesting depth exceeded");
+                let message = new $root.semface.v1.Track();
+                if (object.track != null)
+                    message.track = object.track >>> 0;
+                if (object.participantId != null)
+                    message.participantId = String(object.participantId);
+                if (object.stream != null)
+                    message.stream = object.stream >>> 0;
+                if (object.modelId != null)
+                    message.modelId = String(object.modelId);
+                if (object.profile != null)
+                    message.profile = object.profile >>> 0;
+                switch (object.coding) {
+                default:
+                    if (typeof object.coding === "number") {
+                        message.coding = object.coding;
+                        break;
+                    }
+                    break;
+                case "FRAME_CODING_UNSPECIFIED":
+                case 0:
+                    message.coding = 0;
+                    break;
+                case "FRAME_CODING_INTRA":
+                case 1:
+                    message.coding = 1;
+                    break;
+                case "FRAME_CODING_TEMPORAL":
+                case 2:
+                    message.coding = 2;
+                    break;
+                }
+                return message;
+            };
+
+            /**
+             * Creates a plain object from a Track message. Also converts values to other types if specified.
+             * @function toObject
+             * @memberof semface.v1.Track
+             * @static
+             * @param {semface.v1.Track} message Track
+             * @param {$protobuf.IConversionOptions} [options] Conversion options
+             * @returns {Object.<string,*>} Plain object
+             */
+            Track.toObject = function toObject(message, options, q) {
+                if (!options)
+                    options = {};
+                if (q === undefined)
+                    q = 0;
+                if (q > $util.recursionLimit)
+                    throw Error("max depth exceeded");
+                let object = {};
+                if (options.defaults) {
+                    object.track = 0;
+                    object.participantId = "";
+                    object.stream = 0;
+                    object.modelId = "";
+                    object.profile = 0;
+                    object.coding = options.enums === String ? "FRAME_CODING_UNSPECIFIED" : 0;
+                }
+                if (message.track != null && Object.hasOwnProperty.call(message, "track"))
+                    object.track = message.track;
+                if (message.participantId != null && Object.hasOwnProperty.call(message, "participantId"))
+                    object.participantId = message.participantId;
+                if (message.stream != null && Object.hasOwnProperty.call(message, "stream"))
+                    object.stream = message.stream;
+                if (message.modelId != null && Object.hasOwnProperty.call(message, "modelId"))
+                    object.modelId = message.modelId;
+                if (message.profile != null && Object.hasOwnProperty.call(message, "profile"))
+                    object.profile = message.profile;
+                if (message.coding != null && Object.hasOwnProperty.call(message, "coding"))
+                    object.coding = options.enums === String ? $root.semface.v1.FrameCoding[message.coding] === undefined ? message.coding : $root.semface.v1.FrameCoding[message.coding] : message.coding;
+                return object;
+            };
+
+            /**
+             * Converts this Track to JSON.
+             * @function toJSON
+             * @memberof semface.v1.Track
+             * @instance
+             * @returns {Object.<string,*>} JSON object
+             */
+            Track.prototype.toJSON = function toJSON() {
+                return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+            };
+
+            /**
+             * Gets the default type url for Track
+             * @function getTypeUrl
+             * @memberof semface.v1.Track
+             * @static
+             * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+             * @returns {string} The default type url
+             */
+            Track.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+                if (typeUrlPrefix === undefined) {
+                    typeUrlPrefix = "type.googleapis.com";
+                }
+                return typeUrlPrefix + "/semface.v1.Track";
+            };
+
+            return Track;
+        })();
+
         v1.PeerJoined = (function() {
 
             /**
@@ -3132,6 +3611,7 @@ export const semface = $root.semface = (() => {
              * @property {string|null} [modelId] Frame modelId
              * @property {Uint8Array|null} [payload] Frame payload
              * @property {number|null} [relayTimeUs] Frame relayTimeUs
+             * @property {semface.v1.FrameCoding|null} [coding] Frame coding
              */
 
             /**
@@ -3222,6 +3702,14 @@ export const semface = $root.semface = (() => {
             Frame.prototype.relayTimeUs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
 
             /**
+             * Frame coding.
+             * @member {semface.v1.FrameCoding} coding
+             * @memberof semface.v1.Frame
+             * @instance
+             */
+            Frame.prototype.coding = 0;
+
+            /**
              * Creates a new Frame instance using the specified properties.
              * @function create
              * @memberof semface.v1.Frame
@@ -3267,6 +3755,8 @@ export const semface = $root.semface = (() => {
                     writer.uint32(/* id 8, wireType 2 =*/66).bytes(message.payload);
                 if (message.relayTimeUs != null && Object.hasOwnProperty.call(message, "relayTimeUs"))
                     writer.uint32(/* id 9, wireType 0 =*/72).uint64(message.relayTimeUs);
+                if (message.coding != null && Object.hasOwnProperty.call(message, "coding"))
+                    writer.uint32(/* id 10, wireType 0 =*/80).int32(message.coding);
                 return writer;
             };
 
@@ -3353,6 +3843,10 @@ export const semface = $root.semface = (() => {
                             message.relayTimeUs = reader.uint64();
                             break;
                         }
+                    case 10: {
+                            message.coding = reader.int32();
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -3432,6 +3926,15 @@ export const semface = $root.semface = (() => {
                 if (message.relayTimeUs != null && Object.hasOwnProperty.call(message, "relayTimeUs"))
                     if (!$util.isInteger(message.relayTimeUs) && !(message.relayTimeUs && $util.isInteger(message.relayTimeUs.low) && $util.isInteger(message.relayTimeUs.high)))
                         return "relayTimeUs: integer|Long expected";
+                if (message.coding != null && Object.hasOwnProperty.call(message, "coding"))
+                    switch (message.coding) {
+                    default:
+                        return "coding: enum value expected";
+                    case 0:
+                    case 1:
+                    case 2:
+                        break;
+                    }
                 return null;
             };
 
@@ -3521,6 +4024,26 @@ export const semface = $root.semface = (() => {
                         message.relayTimeUs = object.relayTimeUs;
                     else if (typeof object.relayTimeUs === "object")
                         message.relayTimeUs = new $util.LongBits(object.relayTimeUs.low >>> 0, object.relayTimeUs.high >>> 0).toNumber(true);
+                switch (object.coding) {
+                default:
+                    if (typeof object.coding === "number") {
+                        message.coding = object.coding;
+                        break;
+                    }
+                    break;
+                case "FRAME_CODING_UNSPECIFIED":
+                case 0:
+                    message.coding = 0;
+                    break;
+                case "FRAME_CODING_INTRA":
+                case 1:
+                    message.coding = 1;
+                    break;
+                case "FRAME_CODING_TEMPORAL":
+                case 2:
+                    message.coding = 2;
+                    break;
+                }
                 return message;
             };
 
@@ -3569,6 +4092,7 @@ export const semface = $root.semface = (() => {
                         object.relayTimeUs = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
                     } else
                         object.relayTimeUs = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+                    object.coding = options.enums === String ? "FRAME_CODING_UNSPECIFIED" : 0;
                 }
                 if (message.participantId != null && Object.hasOwnProperty.call(message, "participantId"))
                     object.participantId = message.participantId;
@@ -3603,6 +4127,8 @@ export const semface = $root.semface = (() => {
                         object.relayTimeUs = options.longs === String ? String(message.relayTimeUs) : message.relayTimeUs;
                     else
                         object.relayTimeUs = options.longs === String ? $util.Long.prototype.toString.call(message.relayTimeUs) : options.longs === Number ? new $util.LongBits(message.relayTimeUs.low >>> 0, message.relayTimeUs.high >>> 0).toNumber(true) : message.relayTimeUs;
+                if (message.coding != null && Object.hasOwnProperty.call(message, "coding"))
+                    object.coding = options.enums === String ? $root.semface.v1.FrameCoding[message.coding] === undefined ? message.coding : $root.semface.v1.FrameCoding[message.coding] : message.coding;
                 return object;
             };
 
@@ -4819,6 +5345,12 @@ export const semface = $root.semface = (() => {
              * @property {string|null} [targetNode] BusMessage targetNode
              * @property {Uint8Array|null} [envelope] BusMessage envelope
              * @property {boolean|null} [syncRequest] BusMessage syncRequest
+             * @property {number|null} [incarnation] BusMessage incarnation
+             * @property {number|null} [seq] BusMessage seq
+             * @property {number|null} [sentTimeMs] BusMessage sentTimeMs
+             * @property {semface.v1.BusMessage.ISnapshot|null} [snapshot] BusMessage snapshot
+             * @property {semface.v1.BusMessage.IHeartbeat|null} [heartbeat] BusMessage heartbeat
+             * @property {boolean|null} [resync] BusMessage resync
              */
 
             /**
@@ -4869,6 +5401,54 @@ export const semface = $root.semface = (() => {
             BusMessage.prototype.syncRequest = false;
 
             /**
+             * BusMessage incarnation.
+             * @member {number} incarnation
+             * @memberof semface.v1.BusMessage
+             * @instance
+             */
+            BusMessage.prototype.incarnation = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * BusMessage seq.
+             * @member {number} seq
+             * @memberof semface.v1.BusMessage
+             * @instance
+             */
+            BusMessage.prototype.seq = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * BusMessage sentTimeMs.
+             * @member {number} sentTimeMs
+             * @memberof semface.v1.BusMessage
+             * @instance
+             */
+            BusMessage.prototype.sentTimeMs = $util.Long ? $util.Long.fromBits(0,0,true) : 0;
+
+            /**
+             * BusMessage snapshot.
+             * @member {semface.v1.BusMessage.ISnapshot|null|undefined} snapshot
+             * @memberof semface.v1.BusMessage
+             * @instance
+             */
+            BusMessage.prototype.snapshot = null;
+
+            /**
+             * BusMessage heartbeat.
+             * @member {semface.v1.BusMessage.IHeartbeat|null|undefined} heartbeat
+             * @memberof semface.v1.BusMessage
+             * @instance
+             */
+            BusMessage.prototype.heartbeat = null;
+
+            /**
+             * BusMessage resync.
+             * @member {boolean} resync
+             * @memberof semface.v1.BusMessage
+             * @instance
+             */
+            BusMessage.prototype.resync = false;
+
+            /**
              * Creates a new BusMessage instance using the specified properties.
              * @function create
              * @memberof semface.v1.BusMessage
@@ -4904,6 +5484,18 @@ export const semface = $root.semface = (() => {
                     writer.uint32(/* id 3, wireType 2 =*/26).bytes(message.envelope);
                 if (message.syncRequest != null && Object.hasOwnProperty.call(message, "syncRequest"))
                     writer.uint32(/* id 4, wireType 0 =*/32).bool(message.syncRequest);
+                if (message.incarnation != null && Object.hasOwnProperty.call(message, "incarnation"))
+                    writer.uint32(/* id 5, wireType 0 =*/40).uint64(message.incarnation);
+                if (message.seq != null && Object.hasOwnProperty.call(message, "seq"))
+                    writer.uint32(/* id 6, wireType 0 =*/48).uint64(message.seq);
+                if (message.sentTimeMs != null && Object.hasOwnProperty.call(message, "sentTimeMs"))
+                    writer.uint32(/* id 7, wireType 0 =*/56).uint64(message.sentTimeMs);
+                if (message.snapshot != null && Object.hasOwnProperty.call(message, "snapshot"))
+                    $root.semface.v1.BusMessage.Snapshot.encode(message.snapshot, writer.uint32(/* id 8, wireType 2 =*/66).fork(), q + 1).ldelim();
+                if (message.heartbeat != null && Object.hasOwnProperty.call(message, "heartbeat"))
+                    $root.semface.v1.BusMessage.Heartbeat.encode(message.heartbeat, writer.uint32(/* id 9, wireType 2 =*/74).fork(), q + 1).ldelim();
+                if (message.resync != null && Object.hasOwnProperty.call(message, "resync"))
+                    writer.uint32(/* id 10, wireType 0 =*/80).bool(message.resync);
                 return writer;
             };
 
@@ -4970,6 +5562,30 @@ export const semface = $root.semface = (() => {
                             message.syncRequest = reader.bool();
                             break;
                         }
+                    case 5: {
+                            message.incarnation = reader.uint64();
+                            break;
+                        }
+                    case 6: {
+                            message.seq = reader.uint64();
+                            break;
+                        }
+                    case 7: {
+                            message.sentTimeMs = reader.uint64();
+                            break;
+                        }
+                    case 8: {
+                            message.snapshot = $root.semface.v1.BusMessage.Snapshot.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 9: {
+                            message.heartbeat = $root.semface.v1.BusMessage.Heartbeat.decode(reader, reader.uint32(), undefined, long + 1);
+                            break;
+                        }
+                    case 10: {
+                            message.resync = reader.bool();
+                            break;
+                        }
                     default:
                         reader.skipType(tag & 7, long);
                         break;
@@ -5026,6 +5642,28 @@ export const semface = $root.semface = (() => {
                 if (message.syncRequest != null && Object.hasOwnProperty.call(message, "syncRequest"))
                     if (typeof message.syncRequest !== "boolean")
                         return "syncRequest: boolean expected";
+                if (message.incarnation != null && Object.hasOwnProperty.call(message, "incarnation"))
+                    if (!$util.isInteger(message.incarnation) && !(message.incarnation && $util.isInteger(message.incarnation.low) && $util.isInteger(message.incarnation.high)))
+                        return "incarnation: integer|Long expected";
+                if (message.seq != null && Object.hasOwnProperty.call(message, "seq"))
+                    if (!$util.isInteger(message.seq) && !(message.seq && $util.isInteger(message.seq.low) && $util.isInteger(message.seq.high)))
+                        return "seq: integer|Long expected";
+                if (message.sentTimeMs != null && Object.hasOwnProperty.call(message, "sentTimeMs"))
+                    if (!$util.isInteger(message.sentTimeMs) && !(message.sentTimeMs && $util.isInteger(message.sentTimeMs.low) && $util.isInteger(message.sentTimeMs.high)))
+                        return "sentTimeMs: integer|Long expected";
+                if (message.snapshot != null && Object.hasOwnProperty.call(message, "snapshot")) {
+                    let error = $root.semface.v1.BusMessage.Snapshot.verify(message.snapshot, long + 1);
+                    if (error)
+                        return "snapshot." + error;
+                }
+                if (message.heartbeat != null && Object.hasOwnProperty.call(message, "heartbeat")) {
+                    let error = $root.semface.v1.BusMessage.Heartbeat.verify(message.heartbeat, long + 1);
+                    if (error)
+                        return "heartbeat." + error;
+                }
+                if (message.resync != null && Object.hasOwnProperty.call(message, "resync"))
+                    if (typeof message.resync !== "boolean")
+                        return "resync: boolean expected";
                 return null;
             };
 
@@ -5058,6 +5696,45 @@ export const semface = $root.semface = (() => {
                         message.envelope = object.envelope;
                 if (object.syncRequest != null)
                     message.syncRequest = Boolean(object.syncRequest);
+                if (object.incarnation != null)
+                    if ($util.Long)
+                        message.incarnation = $util.Long.fromValue(object.incarnation, true);
+                    else if (typeof object.incarnation === "string")
+                        message.incarnation = parseInt(object.incarnation, 10);
+                    else if (typeof object.incarnation === "number")
+                        message.incarnation = object.incarnation;
+                    else if (typeof object.incarnation === "object")
+                        message.incarnation = new $util.LongBits(object.incarnation.low >>> 0, object.incarnation.high >>> 0).toNumber(true);
+                if (object.seq != null)
+                    if ($util.Long)
+                        message.seq = $util.Long.fromValue(object.seq, true);
+                    else if (typeof object.seq === "string")
+                        message.seq = parseInt(object.seq, 10);
+                    else if (typeof object.seq === "number")
+                        message.seq = object.seq;
+                    else if (typeof object.seq === "object")
+                        message.seq = new $util.LongBits(object.seq.low >>> 0, object.seq.high >>> 0).toNumber(true);
+                if (object.sentTimeMs != null)
+                    if ($util.Long)
+                        message.sentTimeMs = $util.Long.fromValue(object.sentTimeMs, true);
+                    else if (typeof object.sentTimeMs === "string")
+                        message.sentTimeMs = parseInt(object.sentTimeMs, 10);
+                    else if (typeof object.sentTimeMs === "number")
+                        message.sentTimeMs = object.sentTimeMs;
+                    else if (typeof object.sentTimeMs === "object")
+                        message.sentTimeMs = new $util.LongBits(object.sentTimeMs.low >>> 0, object.sentTimeMs.high >>> 0).toNumber(true);
+                if (object.snapshot != null) {
+                    if (!$util.isObject(object.snapshot))
+                        throw TypeError(".semface.v1.BusMessage.snapshot: object expected");
+                    message.snapshot = $root.semface.v1.BusMessage.Snapshot.fromObject(object.snapshot, long + 1);
+                }
+                if (object.heartbeat != null) {
+                    if (!$util.isObject(object.heartbeat))
+                        throw TypeError(".semface.v1.BusMessage.heartbeat: object expected");
+                    message.heartbeat = $root.semface.v1.BusMessage.Heartbeat.fromObject(object.heartbeat, long + 1);
+                }
+                if (object.resync != null)
+                    message.resync = Boolean(object.resync);
                 return message;
             };
 
@@ -5089,6 +5766,24 @@ export const semface = $root.semface = (() => {
                             object.envelope = $util.newBuffer(object.envelope);
                     }
                     object.syncRequest = false;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.incarnation = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
+                    } else
+                        object.incarnation = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.seq = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
+                    } else
+                        object.seq = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+                    if ($util.Long) {
+                        let long = new $util.Long(0, 0, true);
+                        object.sentTimeMs = options.longs === String ? long.toString() : options.longs === Number ? long.toNumber() : typeof BigInt !== "undefined" && options.longs === BigInt ? long.toBigInt() : long;
+                    } else
+                        object.sentTimeMs = options.longs === String ? "0" : typeof BigInt !== "undefined" && options.longs === BigInt ? BigInt("0") : 0;
+                    object.snapshot = null;
+                    object.heartbeat = null;
+                    object.resync = false;
                 }
                 if (message.originNode != null && Object.hasOwnProperty.call(message, "originNode"))
                     object.originNode = message.originNode;
@@ -5098,6 +5793,33 @@ export const semface = $root.semface = (() => {
                     object.envelope = options.bytes === String ? $util.base64.encode(message.envelope, 0, message.envelope.length) : options.bytes === Array ? Array.prototype.slice.call(message.envelope) : message.envelope;
                 if (message.syncRequest != null && Object.hasOwnProperty.call(message, "syncRequest"))
                     object.syncRequest = message.syncRequest;
+                if (message.incarnation != null && Object.hasOwnProperty.call(message, "incarnation"))
+                    if (typeof BigInt !== "undefined" && options.longs === BigInt)
+                        object.incarnation = typeof message.incarnation === "number" ? BigInt(message.incarnation) : $util.Long.fromBits(message.incarnation.low >>> 0, message.incarnation.high >>> 0, true).toBigInt();
+                    else if (typeof message.incarnation === "number")
+                        object.incarnation = options.longs === String ? String(message.incarnation) : message.incarnation;
+                    else
+                        object.incarnation = options.longs === String ? $util.Long.prototype.toString.call(message.incarnation) : options.longs === Number ? new $util.LongBits(message.incarnation.low >>> 0, message.incarnation.high >>> 0).toNumber(true) : message.incarnation;
+                if (message.seq != null && Object.hasOwnProperty.call(message, "seq"))
+                    if (typeof BigInt !== "undefined" && options.longs === BigInt)
+                        object.seq = typeof message.seq === "number" ? BigInt(message.seq) : $util.Long.fromBits(message.seq.low >>> 0, message.seq.high >>> 0, true).toBigInt();
+                    else if (typeof message.seq === "number")
+                        object.seq = options.longs === String ? String(message.seq) : message.seq;
+                    else
+                        object.seq = options.longs === String ? $util.Long.prototype.toString.call(message.seq) : options.longs === Number ? new $util.LongBits(message.seq.low >>> 0, message.seq.high >>> 0).toNumber(true) : message.seq;
+                if (message.sentTimeMs != null && Object.hasOwnProperty.call(message, "sentTimeMs"))
+                    if (typeof BigInt !== "undefined" && options.longs === BigInt)
+                        object.sentTimeMs = typeof message.sentTimeMs === "number" ? BigInt(message.sentTimeMs) : $util.Long.fromBits(message.sentTimeMs.low >>> 0, message.sentTimeMs.high >>> 0, true).toBigInt();
+                    else if (typeof message.sentTimeMs === "number")
+                        object.sentTimeMs = options.longs === String ? String(message.sentTimeMs) : message.sentTimeMs;
+                    else
+                        object.sentTimeMs = options.longs === String ? $util.Long.prototype.toString.call(message.sentTimeMs) : options.longs === Number ? new $util.LongBits(message.sentTimeMs.low >>> 0, message.sentTimeMs.high >>> 0).toNumber(true) : message.sentTimeMs;
+                if (message.snapshot != null && Object.hasOwnProperty.call(message, "snapshot"))
+                    object.snapshot = $root.semface.v1.BusMessage.Snapshot.toObject(message.snapshot, options, q + 1);
+                if (message.heartbeat != null && Object.hasOwnProperty.call(message, "heartbeat"))
+                    object.heartbeat = $root.semface.v1.BusMessage.Heartbeat.toObject(message.heartbeat, options, q + 1);
+                if (message.resync != null && Object.hasOwnProperty.call(message, "resync"))
+                    object.resync = message.resync;
                 return object;
             };
 
@@ -5126,6 +5848,602 @@ export const semface = $root.semface = (() => {
                 }
                 return typeUrlPrefix + "/semface.v1.BusMessage";
             };
+
+            BusMessage.Snapshot = (function() {
+
+                /**
+                 * Properties of a Snapshot.
+                 * @memberof semface.v1.BusMessage
+                 * @interface ISnapshot
+                 * @property {Array.<semface.v1.IPeer>|null} [peers] Snapshot peers
+                 * @property {Array.<Uint8Array>|null} [frames] Snapshot frames
+                 * @property {number|null} [part] Snapshot part
+                 * @property {number|null} [parts] Snapshot parts
+                 */
+
+                /**
+                 * Constructs a new Snapshot.
+                 * @memberof semface.v1.BusMessage
+                 * @classdesc Represents a Snapshot.
+                 * @implements ISnapshot
+                 * @constructor
+                 * @param {semface.v1.BusMessage.ISnapshot=} [properties] Properties to set
+                 */
+                function Snapshot(properties) {
+                    this.peers = [];
+                    this.frames = [];
+                    if (properties)
+                        for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                }
+
+                /**
+                 * Snapshot peers.
+                 * @member {Array.<semface.v1.IPeer>} peers
+                 * @memberof semface.v1.BusMessage.Snapshot
+                 * @instance
+                 */
+                Snapshot.prototype.peers = $util.emptyArray;
+
+                /**
+                 * Snapshot frames.
+                 * @member {Array.<Uint8Array>} frames
+                 * @memberof semface.v1.BusMessage.Snapshot
+                 * @instance
+                 */
+                Snapshot.prototype.frames = $util.emptyArray;
+
+                /**
+                 * Snapshot part.
+                 * @member {number} part
+                 * @memberof semface.v1.BusMessage.Snapshot
+                 * @instance
+                 */
+                Snapshot.prototype.part = 0;
+
+                /**
+                 * Snapshot parts.
+                 * @member {number} parts
+                 * @memberof semface.v1.BusMessage.Snapshot
+                 * @instance
+                 */
+                Snapshot.prototype.parts = 0;
+
+                /**
+                 * Creates a new Snapshot instance using the specified properties.
+                 * @function create
+                 * @memberof semface.v1.BusMessage.Snapshot
+                 * @static
+                 * @param {semface.v1.BusMessage.ISnapshot=} [properties] Properties to set
+                 * @returns {semface.v1.BusMessage.Snapshot} Snapshot instance
+                 */
+                Snapshot.create = function create(properties) {
+                    return new Snapshot(properties);
+                };
+
+                /**
+                 * Encodes the specified Snapshot message. Does not implicitly {@link semface.v1.BusMessage.Snapshot.verify|verify} messages.
+                 * @function encode
+                 * @memberof semface.v1.BusMessage.Snapshot
+                 * @static
+                 * @param {semface.v1.BusMessage.ISnapshot} message Snapshot message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                Snapshot.encode = function encode(message, writer, q) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (q === undefined)
+                        q = 0;
+                    if (q > $util.recursionLimit)
+                        throw Error("max depth exceeded");
+                    if (message.peers != null && message.peers.length)
+                        for (let i = 0; i < message.peers.length; ++i)
+                            $root.semface.v1.Peer.encode(message.peers[i], writer.uint32(/* id 1, wireType 2 =*/10).fork(), q + 1).ldelim();
+                    if (message.frames != null && message.frames.length)
+                        for (let i = 0; i < message.frames.length; ++i)
+                            writer.uint32(/* id 2, wireType 2 =*/18).bytes(message.frames[i]);
+                    if (message.part != null && Object.hasOwnProperty.call(message, "part"))
+                        writer.uint32(/* id 3, wireType 0 =*/24).uint32(message.part);
+                    if (message.parts != null && Object.hasOwnProperty.call(message, "parts"))
+                        writer.uint32(/* id 4, wireType 0 =*/32).uint32(message.parts);
+                    return writer;
+                };
+
+                /**
+                 * Encodes the specified Snapshot message, length delimited. Does not implicitly {@link semface.v1.BusMessage.Snapshot.verify|verify} messages.
+                 * @function encodeDelimited
+                 * @memberof semface.v1.BusMessage.Snapshot
+                 * @static
+                 * @param {semface.v1.BusMessage.ISnapshot} message Snapshot message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                Snapshot.encodeDelimited = function encodeDelimited(message, writer) {
+                    return this.encode(message, writer && writer.len ? writer.fork() : writer).ldelim();
+                };
+
+                /**
+                 * Decodes a Snapshot message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof semface.v1.BusMessage.Snapshot
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {semface.v1.BusMessage.Snapshot} Snapshot
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                Snapshot.decode = function decode(reader, length, error, long) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (long === undefined)
+                        long = 0;
+                    if (long > $Reader.recursionLimit)
+                        throw Error("maximum nesting depth exceeded");
+                    let end, message;
+                    if (length === undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = new $root.semface.v1.BusMessage.Snapshot();
+                    while (reader.pos < end) {
+                        let tag = reader.uint32();
+                        if (tag === error)
+                            break;
+                        switch (tag >>> 3) {
+                        case 1: {
+                                if (!(message.peers && message.peers.length))
+                                    message.peers = [];
+                                message.peers.push($root.semface.v1.Peer.decode(reader, reader.uint32(), undefined, long + 1));
+                                break;
+                            }
+                        case 2: {
+                                if (!(message.frames && message.frames.length))
+                                    message.frames = [];
+                                message.frames.push(reader.bytes());
+                                break;
+                            }
+                        case 3: {
+                                message.part = reader.uint32();
+                                break;
+                            }
+                        case 4: {
+                                message.parts = reader.uint32();
+                                break;
+                            }
+                        default:
+                            reader.skipType(tag & 7, long);
+                            break;
+                        }
+                    }
+                    if (length !== undefined) {
+                        if (reader.pos !== end)
+                            throw RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    return message;
+                };
+
+                /**
+                 * Decodes a Snapshot message from the specified reader or buffer, length delimited.
+                 * @function decodeDelimited
+                 * @memberof semface.v1.BusMessage.Snapshot
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @returns {semface.v1.BusMessage.Snapshot} Snapshot
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                Snapshot.decodeDelimited = function decodeDelimited(reader) {
+                    if (!(reader instanceof $Reader))
+                        reader = new $Reader(reader);
+                    return this.decode(reader, reader.uint32());
+                };
+
+                /**
+                 * Verifies a Snapshot message.
+                 * @function verify
+                 * @memberof semface.v1.BusMessage.Snapshot
+                 * @static
+                 * @param {Object.<string,*>} message Plain object to verify
+                 * @returns {string|null} `null` if valid, otherwise the reason why it is not
+                 */
+                Snapshot.verify = function verify(message, long) {
+                    if (typeof message !== "object" || message === null)
+                        return "object expected";
+                    if (long === undefined)
+                        long = 0;
+                    if (long > $util.recursionLimit)
+                        return "maximum nesting depth exceeded";
+                    if (message.peers != null && Object.hasOwnProperty.call(message, "peers")) {
+                        if (!Array.isArray(message.peers))
+                            return "peers: array expected";
+                        for (let i = 0; i < message.peers.length; ++i) {
+                            let error = $root.semface.v1.Peer.verify(message.peers[i], long + 1);
+                            if (error)
+                                return "peers." + error;
+                        }
+                    }
+                    if (message.frames != null && Object.hasOwnProperty.call(message, "frames")) {
+                        if (!Array.isArray(message.frames))
+                            return "frames: array expected";
+                        for (let i = 0; i < message.frames.length; ++i)
+                            if (!(message.frames[i] && typeof message.frames[i].length === "number" || $util.isString(message.frames[i])))
+                                return "frames: buffer[] expected";
+                    }
+                    if (message.part != null && Object.hasOwnProperty.call(message, "part"))
+                        if (!$util.isInteger(message.part))
+                            return "part: integer expected";
+                    if (message.parts != null && Object.hasOwnProperty.call(message, "parts"))
+                        if (!$util.isInteger(message.parts))
+                            return "parts: integer expected";
+                    return null;
+                };
+
+                /**
+                 * Creates a Snapshot message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof semface.v1.BusMessage.Snapshot
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {semface.v1.BusMessage.Snapshot} Snapshot
+                 */
+                Snapshot.fromObject = function fromObject(object, long) {
+                    if (object instanceof $root.semface.v1.BusMessage.Snapshot)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw TypeError(".semface.v1.BusMessage.Snapshot: object expected");
+                    if (long === undefined)
+                        long = 0;
+                    if (long > $util.recursionLimit)
+                        throw Error("maximum nesting depth exceeded");
+                    let message = new $root.semface.v1.BusMessage.Snapshot();
+                    if (object.peers) {
+                        if (!Array.isArray(object.peers))
+                            throw TypeError(".semface.v1.BusMessage.Snapshot.peers: array expected");
+                        message.peers = [];
+                        for (let i = 0; i < object.peers.length; ++i) {
+                            if (!$util.isObject(object.peers[i]))
+                                throw TypeError(".semface.v1.BusMessage.Snapshot.peers: object expected");
+                            message.peers[i] = $root.semface.v1.Peer.fromObject(object.peers[i], long + 1);
+                        }
+                    }
+                    if (object.frames) {
+                        if (!Array.isArray(object.frames))
+                            throw TypeError(".semface.v1.BusMessage.Snapshot.frames: array expected");
+                        message.frames = [];
+                        for (let i = 0; i < object.frames.length; ++i)
+                            if (typeof object.frames[i] === "string")
+                                $util.base64.decode(object.frames[i], message.frames[i] = $util.newBuffer($util.base64.length(object.frames[i])), 0);
+                            else if (object.frames[i].length >= 0)
+                                message.frames[i] = object.frames[i];
+                    }
+                    if (object.part != null)
+                        message.part = object.part >>> 0;
+                    if (object.parts != null)
+                        message.parts = object.parts >>> 0;
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a Snapshot message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof semface.v1.BusMessage.Snapshot
+                 * @static
+                 * @param {semface.v1.BusMessage.Snapshot} message Snapshot
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                Snapshot.toObject = function toObject(message, options, q) {
+                    if (!options)
+                        options = {};
+                    if (q === undefined)
+                        q = 0;
+                    if (q > $util.recursionLimit)
+                        throw Error("max depth exceeded");
+                    let object = {};
+                    if (options.arrays || options.defaults) {
+                        object.peers = [];
+                        object.frames = [];
+                    }
+                    if (options.defaults) {
+                        object.part = 0;
+                        object.parts = 0;
+                    }
+                    if (message.peers && message.peers.length) {
+                        object.peers = [];
+                        for (let j = 0; j < message.peers.length; ++j)
+                            object.peers[j] = $root.semface.v1.Peer.toObject(message.peers[j], options, q + 1);
+                    }
+                    if (message.frames && message.frames.length) {
+                        object.frames = [];
+                        for (let j = 0; j < message.frames.length; ++j)
+                            object.frames[j] = options.bytes === String ? $util.base64.encode(message.frames[j], 0, message.frames[j].length) : options.bytes === Array ? Array.prototype.slice.call(message.frames[j]) : message.frames[j];
+                    }
+                    if (message.part != null && Object.hasOwnProperty.call(message, "part"))
+                        object.part = message.part;
+                    if (message.parts != null && Object.hasOwnProperty.call(message, "parts"))
+                        object.parts = message.parts;
+                    return object;
+                };
+
+                /**
+                 * Converts this Snapshot to JSON.
+                 * @function toJSON
+                 * @memberof semface.v1.BusMessage.Snapshot
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                Snapshot.prototype.toJSON = function toJSON() {
+                    return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the default type url for Snapshot
+                 * @function getTypeUrl
+                 * @memberof semface.v1.BusMessage.Snapshot
+                 * @static
+                 * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+                 * @returns {string} The default type url
+                 */
+                Snapshot.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+                    if (typeUrlPrefix === undefined) {
+                        typeUrlPrefix = "type.googleapis.com";
+                    }
+                    return typeUrlPrefix + "/semface.v1.BusMessage.Snapshot";
+                };
+
+                return Snapshot;
+            })();
+
+            BusMessage.Heartbeat = (function() {
+
+                /**
+                 * Properties of a Heartbeat.
+                 * @memberof semface.v1.BusMessage
+                 * @interface IHeartbeat
+                 * @property {number|null} [intervalMs] Heartbeat intervalMs
+                 */
+
+                /**
+                 * Constructs a new Heartbeat.
+                 * @memberof semface.v1.BusMessage
+                 * @classdesc Represents a Heartbeat.
+                 * @implements IHeartbeat
+                 * @constructor
+                 * @param {semface.v1.BusMessage.IHeartbeat=} [properties] Properties to set
+                 */
+                function Heartbeat(properties) {
+                    if (properties)
+                        for (let keys = Object.keys(properties), i = 0; i < keys.length; ++i)
+                            if (properties[keys[i]] != null && keys[i] !== "__proto__")
+                                this[keys[i]] = properties[keys[i]];
+                }
+
+                /**
+                 * Heartbeat intervalMs.
+                 * @member {number} intervalMs
+                 * @memberof semface.v1.BusMessage.Heartbeat
+                 * @instance
+                 */
+                Heartbeat.prototype.intervalMs = 0;
+
+                /**
+                 * Creates a new Heartbeat instance using the specified properties.
+                 * @function create
+                 * @memberof semface.v1.BusMessage.Heartbeat
+                 * @static
+                 * @param {semface.v1.BusMessage.IHeartbeat=} [properties] Properties to set
+                 * @returns {semface.v1.BusMessage.Heartbeat} Heartbeat instance
+                 */
+                Heartbeat.create = function create(properties) {
+                    return new Heartbeat(properties);
+                };
+
+                /**
+                 * Encodes the specified Heartbeat message. Does not implicitly {@link semface.v1.BusMessage.Heartbeat.verify|verify} messages.
+                 * @function encode
+                 * @memberof semface.v1.BusMessage.Heartbeat
+                 * @static
+                 * @param {semface.v1.BusMessage.IHeartbeat} message Heartbeat message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                Heartbeat.encode = function encode(message, writer, q) {
+                    if (!writer)
+                        writer = $Writer.create();
+                    if (q === undefined)
+                        q = 0;
+                    if (q > $util.recursionLimit)
+                        throw Error("max depth exceeded");
+                    if (message.intervalMs != null && Object.hasOwnProperty.call(message, "intervalMs"))
+                        writer.uint32(/* id 1, wireType 0 =*/8).uint32(message.intervalMs);
+                    return writer;
+                };
+
+                /**
+                 * Encodes the specified Heartbeat message, length delimited. Does not implicitly {@link semface.v1.BusMessage.Heartbeat.verify|verify} messages.
+                 * @function encodeDelimited
+                 * @memberof semface.v1.BusMessage.Heartbeat
+                 * @static
+                 * @param {semface.v1.BusMessage.IHeartbeat} message Heartbeat message or plain object to encode
+                 * @param {$protobuf.Writer} [writer] Writer to encode to
+                 * @returns {$protobuf.Writer} Writer
+                 */
+                Heartbeat.encodeDelimited = function encodeDelimited(message, writer) {
+                    return this.encode(message, writer && writer.len ? writer.fork() : writer).ldelim();
+                };
+
+                /**
+                 * Decodes a Heartbeat message from the specified reader or buffer.
+                 * @function decode
+                 * @memberof semface.v1.BusMessage.Heartbeat
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @param {number} [length] Message length if known beforehand
+                 * @returns {semface.v1.BusMessage.Heartbeat} Heartbeat
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                Heartbeat.decode = function decode(reader, length, error, long) {
+                    if (!(reader instanceof $Reader))
+                        reader = $Reader.create(reader);
+                    if (long === undefined)
+                        long = 0;
+                    if (long > $Reader.recursionLimit)
+                        throw Error("maximum nesting depth exceeded");
+                    let end, message;
+                    if (length === undefined)
+                        end = reader.len;
+                    else {
+                        end = reader.pos + length;
+                        if (end > reader.len)
+                            throw RangeError("index out of range");
+                        length = reader.len;
+                        reader.len = end;
+                    }
+                    message = new $root.semface.v1.BusMessage.Heartbeat();
+                    while (reader.pos < end) {
+                        let tag = reader.uint32();
+                        if (tag === error)
+                            break;
+                        switch (tag >>> 3) {
+                        case 1: {
+                                message.intervalMs = reader.uint32();
+                                break;
+                            }
+                        default:
+                            reader.skipType(tag & 7, long);
+                            break;
+                        }
+                    }
+                    if (length !== undefined) {
+                        if (reader.pos !== end)
+                            throw RangeError("index out of range");
+                        reader.len = length;
+                    }
+                    return message;
+                };
+
+                /**
+                 * Decodes a Heartbeat message from the specified reader or buffer, length delimited.
+                 * @function decodeDelimited
+                 * @memberof semface.v1.BusMessage.Heartbeat
+                 * @static
+                 * @param {$protobuf.Reader|Uint8Array} reader Reader or buffer to decode from
+                 * @returns {semface.v1.BusMessage.Heartbeat} Heartbeat
+                 * @throws {Error} If the payload is not a reader or valid buffer
+                 * @throws {$protobuf.util.ProtocolError} If required fields are missing
+                 */
+                Heartbeat.decodeDelimited = function decodeDelimited(reader) {
+                    if (!(reader instanceof $Reader))
+                        reader = new $Reader(reader);
+                    return this.decode(reader, reader.uint32());
+                };
+
+                /**
+                 * Verifies a Heartbeat message.
+                 * @function verify
+                 * @memberof semface.v1.BusMessage.Heartbeat
+                 * @static
+                 * @param {Object.<string,*>} message Plain object to verify
+                 * @returns {string|null} `null` if valid, otherwise the reason why it is not
+                 */
+                Heartbeat.verify = function verify(message, long) {
+                    if (typeof message !== "object" || message === null)
+                        return "object expected";
+                    if (long === undefined)
+                        long = 0;
+                    if (long > $util.recursionLimit)
+                        return "maximum nesting depth exceeded";
+                    if (message.intervalMs != null && Object.hasOwnProperty.call(message, "intervalMs"))
+                        if (!$util.isInteger(message.intervalMs))
+                            return "intervalMs: integer expected";
+                    return null;
+                };
+
+                /**
+                 * Creates a Heartbeat message from a plain object. Also converts values to their respective internal types.
+                 * @function fromObject
+                 * @memberof semface.v1.BusMessage.Heartbeat
+                 * @static
+                 * @param {Object.<string,*>} object Plain object
+                 * @returns {semface.v1.BusMessage.Heartbeat} Heartbeat
+                 */
+                Heartbeat.fromObject = function fromObject(object, long) {
+                    if (object instanceof $root.semface.v1.BusMessage.Heartbeat)
+                        return object;
+                    if (!$util.isObject(object))
+                        throw TypeError(".semface.v1.BusMessage.Heartbeat: object expected");
+                    if (long === undefined)
+                        long = 0;
+                    if (long > $util.recursionLimit)
+                        throw Error("maximum nesting depth exceeded");
+                    let message = new $root.semface.v1.BusMessage.Heartbeat();
+                    if (object.intervalMs != null)
+                        message.intervalMs = object.intervalMs >>> 0;
+                    return message;
+                };
+
+                /**
+                 * Creates a plain object from a Heartbeat message. Also converts values to other types if specified.
+                 * @function toObject
+                 * @memberof semface.v1.BusMessage.Heartbeat
+                 * @static
+                 * @param {semface.v1.BusMessage.Heartbeat} message Heartbeat
+                 * @param {$protobuf.IConversionOptions} [options] Conversion options
+                 * @returns {Object.<string,*>} Plain object
+                 */
+                Heartbeat.toObject = function toObject(message, options, q) {
+                    if (!options)
+                        options = {};
+                    if (q === undefined)
+                        q = 0;
+                    if (q > $util.recursionLimit)
+                        throw Error("max depth exceeded");
+                    let object = {};
+                    if (options.defaults)
+                        object.intervalMs = 0;
+                    if (message.intervalMs != null && Object.hasOwnProperty.call(message, "intervalMs"))
+                        object.intervalMs = message.intervalMs;
+                    return object;
+                };
+
+                /**
+                 * Converts this Heartbeat to JSON.
+                 * @function toJSON
+                 * @memberof semface.v1.BusMessage.Heartbeat
+                 * @instance
+                 * @returns {Object.<string,*>} JSON object
+                 */
+                Heartbeat.prototype.toJSON = function toJSON() {
+                    return this.constructor.toObject(this, $protobuf.util.toJSONOptions);
+                };
+
+                /**
+                 * Gets the default type url for Heartbeat
+                 * @function getTypeUrl
+                 * @memberof semface.v1.BusMessage.Heartbeat
+                 * @static
+                 * @param {string} [typeUrlPrefix] your custom typeUrlPrefix(default "type.googleapis.com")
+                 * @returns {string} The default type url
+                 */
+                Heartbeat.getTypeUrl = function getTypeUrl(typeUrlPrefix) {
+                    if (typeUrlPrefix === undefined) {
+                        typeUrlPrefix = "type.googleapis.com";
+                    }
+                    return typeUrlPrefix + "/semface.v1.BusMessage.Heartbeat";
+                };
+
+                return Heartbeat;
+            })();
 
             return BusMessage;
         })();

@@ -10,6 +10,7 @@ import {
 } from '@semface/protocol';
 import { ConnectError, ProtocolError, RelayError } from '../errors.js';
 import { abortable } from './abortable.js';
+import { WireV2, packBundle } from './wire-v2.js';
 import { WS_OPEN, type WebSocketConstructor, type WebSocketLike, messageBytes } from './websocket.js';
 
 /** How a socket closed. */
@@ -51,6 +52,14 @@ export class RelaySocket {
   onClose: (info: CloseInfo) => void = () => {};
   /** Called for messages that are not valid envelopes. */
   onProtocolError: (err: ProtocolError) => void = () => {};
+  #wire: WireV2 | undefined;
+  #bundleMs = 0;
+  #pending: Uint8Array[] = [];
+  #bundleTimer: ReturnType<typeof setInterval> | undefined;
+  /** Bytes handed to the WebSocket (application level, WebSocket and TCP/IP headers not included). */
+  bytesSent = 0;
+  /** Bytes received in WebSocket messages (application level). */
+  bytesReceived = 0;
 
   private constructor(ws: WebSocketLike) {
     this.#ws = ws;
@@ -109,11 +118,53 @@ export class RelaySocket {
     return this.#ws.bufferedAmount;
   }
 
+  /**
+   * Switches to protocol v2 after a Welcome that agreed on it: frames go out as compact frames
+   * (bundled every `bundleIntervalMs` when > 0) and compact frames, bundles and Track messages
+   * from the relay come back to `onEnvelope` as plain `Frame` envelopes.
+   */
+  useProtocolV2(opts: { maxTracks: number; relayNowMs: () => number; bundleIntervalMs: number }): void {
+    this.#wire = new WireV2({ maxTracks: opts.maxTracks }, opts.relayNowMs);
+    this.#bundleMs = opts.bundleIntervalMs;
+    if (this.#bundleMs > 0) {
+      this.#bundleTimer = setInterval(() => this.#flush(), this.#bundleMs);
+      (this.#bundleTimer as { unref?: () => void }).unref?.();
+    }
+  }
+
+  /** The protocol version in use on this socket. */
+  get protocolVersion(): 1 | 2 {
+    return this.#wire ? 2 : 1;
+  }
+
   /** Sends one envelope; false (nothing sent) when the socket is not open. */
   send(envelope: IEnvelope): boolean {
     if (!this.isOpen) return false;
-    this.#ws.send(encodeEnvelope(envelope));
+    if (!this.#wire) {
+      this.#write(encodeEnvelope(envelope));
+      return true;
+    }
+    const messages = this.#wire.encode(envelope);
+    if (this.#bundleMs > 0 && envelope.frame) {
+      this.#pending.push(...messages);
+      return true;
+    }
+    // Control messages leave at once, after any frames waiting for the bundle (order is kept).
+    this.#flush();
+    for (const m of messages) this.#write(m);
     return true;
+  }
+
+  #flush(): void {
+    if (this.#pending.length === 0) return;
+    const list = this.#pending;
+    this.#pending = [];
+    if (this.isOpen) this.#write(packBundle(list));
+  }
+
+  #write(bytes: Uint8Array): void {
+    this.bytesSent += bytes.length;
+    this.#ws.send(bytes);
   }
 
   /**
@@ -152,6 +203,7 @@ export class RelaySocket {
    * (idle timeout, dispose), so late events of the old socket cannot reach the room.
    */
   abandon(code = 1000, reason = ''): void {
+    clearInterval(this.#bundleTimer);
     this.onEnvelope = () => {};
     this.onClose = () => {};
     this.onProtocolError = () => {};
@@ -165,6 +217,18 @@ export class RelaySocket {
       this.onProtocolError(new ProtocolError('relay sent a text message'));
       return;
     }
+    this.bytesReceived += bytes.length;
+    if (this.#wire) {
+      let envs: DecodedEnvelope[];
+      try {
+        envs = this.#wire.decode(bytes);
+      } catch (err) {
+        this.onProtocolError(new ProtocolError('relay sent an invalid v2 message', { cause: err }));
+        return;
+      }
+      for (const env of envs) this.#onEnvelope(env);
+      return;
+    }
     let env: DecodedEnvelope;
     try {
       env = decodeEnvelope(bytes);
@@ -172,6 +236,10 @@ export class RelaySocket {
       this.onProtocolError(new ProtocolError('relay sent an invalid envelope', { cause: err }));
       return;
     }
+    this.#onEnvelope(env);
+  }
+
+  #onEnvelope(env: DecodedEnvelope): void {
     if (env.body === 'error') {
       const e = env.error!;
       const relayError = new RelayError(e.code ?? '', e.closeCode ?? 0, e.message ?? '');
@@ -194,6 +262,7 @@ export class RelaySocket {
 
   #onClose(code: number, reason: string): void {
     if (this.#closed) return;
+    clearInterval(this.#bundleTimer);
     let relayError = this.#closingError;
     if (!relayError && code >= 4000 && code <= 4999) {
       relayError = new RelayError(RELAY_CODE_BY_CLOSE.get(code) ?? '', code, reason);

@@ -1,4 +1,5 @@
 import type { MotionLayerName } from '@semface/codec-core';
+import { WireLimits } from '@semface/protocol';
 import { type ReconnectOptions, resolveReconnectOptions } from '../connection/backoff.js';
 import type { WebSocketConstructor } from '../connection/websocket.js';
 import { type DescriptorCodec, isDescriptorCodec } from '../codec/descriptor-codec.js';
@@ -64,6 +65,15 @@ export interface ConnectOptions {
    * the full profile, with fewer bits: docs/eval.md). Receivers decode both. Default `own`.
    */
   partialProfileModel?: PartialProfileModel;
+  /**
+   * Privacy opt-in (issue 13): allow `room.publishIdentityCode(embedding)` to send a recognition-grade
+   * identity code (biometric data, FRAME_KIND_IDENTITY_CODE). Off by default: without it nothing but the
+   * 3DMM descriptor leaves the device, and `publishIdentityCode` throws. The relay forwards codes only to
+   * subscribers whose token grants `identity_code`.
+   */
+  publishIdentityCode?: boolean;
+  /** Rate point of published identity codes (index into the identity-code model; 3 = 256 bits). Default 3. */
+  identityCodeRateIndex?: number;
   /** Period of Ping messages that measure round-trip time and keep the link checked. Default 5000. Unit: ms. */
   pingIntervalMs?: number;
   /** A link with no message from the relay for this long is treated as lost (reconnect); 0 disables. Default 20000. Unit: ms. */
@@ -72,13 +82,41 @@ export interface ConnectOptions {
   connectTimeoutMs?: number;
   /** Least time between two key-frame requests for one remote stream. Default 1000. Unit: ms. */
   keyFrameRequestIntervalMs?: number;
-  /** Most frames of one remote stream waiting to be decoded; further deltas are dropped. Default 32. Unit: frames. */
+  /**
+   * Most frames of one remote stream (lane) waiting to be decoded, of any kind. When full, a delta is
+   * dropped, a key frame replaces the waiting frames (it makes them useless) and an identity frame the
+   * waiting ones of its kind. Default 32. Unit: frames.
+   */
   maxPendingFrames?: number;
+  /**
+   * Most streams (stream ids) of one remote participant that get decoders; frames of further streams
+   * are dropped and reported once (`RemoteLimitError`). Default 8. Unit: streams.
+   */
+  maxRemoteStreams?: number;
+  /** Most remote streams decoded in the room, all participants together; beyond it as above. Default 128. Unit: streams. */
+  maxRemoteStreamsTotal?: number;
+  /** Received frames with a larger payload are dropped and reported once (`RemoteLimitError`). Default 8192. Unit: bytes. */
+  maxRemoteFrameBytes?: number;
   /**
    * Delta frames published while the socket's send buffer holds more than this are skipped (publish
    * returns null); key and identity frames always go. Default 262144. Unit: bytes.
    */
   sendBufferLimitBytes?: number;
+  /**
+   * Newest relay protocol to speak: 2 = compact frames (5 bytes of framing per frame instead of
+   * ~70), 1 = every frame a protobuf Envelope. The relay answers with the version both speak.
+   * Default 2.
+   */
+  protocolVersion?: 1 | 2;
+  /**
+   * Protocol v2 bundling: frames this client publishes wait up to this long and leave as one
+   * WebSocket message, and the relay is asked to do the same for what it sends here (it clamps to
+   * its maximum, 200 ms by default). Latency traded for packets; 0 = one message per frame.
+   * Default 0. Unit: ms.
+   */
+  bundleIntervalMs?: number;
+  /** Most tracks the relay may announce to this client (protocol v2). Default 1024. */
+  maxRemoteTracks?: number;
   /** WebSocket implementation. Default `globalThis.WebSocket`, else the `ws` package. */
   WebSocket?: WebSocketConstructor;
   /** Client name sent in Hello (relay logs only). Default `semface-sdk/0.1.0`. */
@@ -102,12 +140,20 @@ export interface ResolvedConnectOptions {
   readonly coder: CoderName;
   readonly keyFrameInterval: number;
   readonly partialProfileModel: PartialProfileModel;
+  readonly publishIdentityCode: boolean;
+  readonly identityCodeRateIndex: number;
   readonly pingIntervalMs: number;
   readonly idleTimeoutMs: number;
   readonly connectTimeoutMs: number;
   readonly keyFrameRequestIntervalMs: number;
   readonly maxPendingFrames: number;
+  readonly maxRemoteStreams: number;
+  readonly maxRemoteStreamsTotal: number;
+  readonly maxRemoteFrameBytes: number;
   readonly sendBufferLimitBytes: number;
+  readonly protocolVersion: 1 | 2;
+  readonly bundleIntervalMs: number;
+  readonly maxRemoteTracks: number;
   readonly WebSocket: WebSocketConstructor | undefined;
   readonly client: string;
 }
@@ -128,7 +174,13 @@ export const DEFAULT_CONNECT_OPTIONS: Readonly<{
   connectTimeoutMs: number;
   keyFrameRequestIntervalMs: number;
   maxPendingFrames: number;
+  maxRemoteStreams: number;
+  maxRemoteStreamsTotal: number;
+  maxRemoteFrameBytes: number;
   sendBufferLimitBytes: number;
+  protocolVersion: 1 | 2;
+  bundleIntervalMs: number;
+  maxRemoteTracks: number;
   client: string;
 }> = Object.freeze({
   coding: StreamCoding.temporal,
@@ -145,7 +197,14 @@ export const DEFAULT_CONNECT_OPTIONS: Readonly<{
   connectTimeoutMs: 10_000,
   keyFrameRequestIntervalMs: 1_000,
   maxPendingFrames: 32,
+  maxRemoteStreams: 8,
+  maxRemoteStreamsTotal: 128,
+  // Coded frames are a few hundred bytes (a full-profile frame is well under 2 KiB): 4x headroom.
+  maxRemoteFrameBytes: 8 * 1024,
   sendBufferLimitBytes: 256 * 1024,
+  protocolVersion: 2,
+  bundleIntervalMs: 0,
+  maxRemoteTracks: 1024,
   client: 'semface-sdk/0.1.0',
 });
 
@@ -169,7 +228,13 @@ const INT_RANGES = {
   connectTimeoutMs: [10, 600_000],
   keyFrameRequestIntervalMs: [0, 600_000],
   maxPendingFrames: [1, 100_000],
+  maxRemoteStreams: [1, WireLimits.maxStreamId + 1],
+  maxRemoteStreamsTotal: [1, 1_000_000],
+  maxRemoteFrameBytes: [64, 16 * 1024 * 1024],
   sendBufferLimitBytes: [0, 1024 * 1024 * 1024],
+  protocolVersion: [1, 2],
+  bundleIntervalMs: [0, 1_000],
+  maxRemoteTracks: [1, 1_000_000],
 } as const;
 
 /** Non-integer numeric options with ranges: [low, high], low exclusive where marked. */
@@ -257,6 +322,11 @@ export function resolveConnectOptions(input: ConnectOptions): ResolvedConnectOpt
   }
   if (o.idleTimeoutMs !== 0 && o.idleTimeoutMs <= o.pingIntervalMs)
     throw new RangeError('idleTimeoutMs must exceed pingIntervalMs (or be 0)');
+  const publishIdentityCode = o.publishIdentityCode ?? false;
+  if (typeof publishIdentityCode !== 'boolean') throw new TypeError('publishIdentityCode must be a boolean');
+  const identityCodeRateIndex = o.identityCodeRateIndex ?? 3;
+  if (!Number.isInteger(identityCodeRateIndex) || identityCodeRateIndex < 0 || identityCodeRateIndex > 255)
+    throw new RangeError(`identityCodeRateIndex must be an integer in [0, 255], got ${identityCodeRateIndex}`);
   let reconnect: Readonly<ReconnectOptions> | false;
   if (o.reconnect === false) reconnect = false;
   else if (o.reconnect === undefined) reconnect = resolveReconnectOptions();
@@ -278,12 +348,20 @@ export function resolveConnectOptions(input: ConnectOptions): ResolvedConnectOpt
     coder: o.coder,
     keyFrameInterval: o.keyFrameInterval,
     partialProfileModel: o.partialProfileModel,
+    publishIdentityCode,
+    identityCodeRateIndex,
     pingIntervalMs: o.pingIntervalMs,
     idleTimeoutMs: o.idleTimeoutMs,
     connectTimeoutMs: o.connectTimeoutMs,
     keyFrameRequestIntervalMs: o.keyFrameRequestIntervalMs,
     maxPendingFrames: o.maxPendingFrames,
+    maxRemoteStreams: o.maxRemoteStreams,
+    maxRemoteStreamsTotal: o.maxRemoteStreamsTotal,
+    maxRemoteFrameBytes: o.maxRemoteFrameBytes,
     sendBufferLimitBytes: o.sendBufferLimitBytes,
+    protocolVersion: o.protocolVersion as 1 | 2,
+    bundleIntervalMs: o.bundleIntervalMs,
+    maxRemoteTracks: o.maxRemoteTracks,
     WebSocket: o.WebSocket,
     client: o.client,
   });

@@ -51,6 +51,16 @@ const SPEC = {
   metricsPort: ['--metrics-port', 'SEMFACE_RELAY_METRICS_PORT', 'int'],
   metricsHost: ['--metrics-host', 'SEMFACE_RELAY_METRICS_HOST', 'string'],
   metricsToken: ['--metrics-token', 'SEMFACE_RELAY_METRICS_TOKEN', 'string'],
+  maxBundleIntervalMs: ['--max-bundle-interval-ms', 'SEMFACE_RELAY_MAX_BUNDLE_INTERVAL_MS', 'int'],
+  maxTracksPerPublisher: ['--max-tracks-per-publisher', 'SEMFACE_RELAY_MAX_TRACKS_PER_PUBLISHER', 'int'],
+  busUser: ['--bus-user', 'SEMFACE_RELAY_BUS_USER', 'string'],
+  busPassword: ['--bus-password', 'SEMFACE_RELAY_BUS_PASSWORD', 'string'],
+  busToken: ['--bus-token', 'SEMFACE_RELAY_BUS_TOKEN', 'string'],
+  busNkeySeed: ['--bus-nkey-seed', 'SEMFACE_RELAY_BUS_NKEY_SEED', 'string'],
+  busSecret: ['--bus-secret', 'SEMFACE_RELAY_BUS_SECRET', 'string'],
+  clusterHeartbeatMs: ['--cluster-heartbeat-ms', 'SEMFACE_RELAY_CLUSTER_HEARTBEAT_MS', 'int'],
+  nodeTimeoutMs: ['--node-timeout-ms', 'SEMFACE_RELAY_NODE_TIMEOUT_MS', 'int'],
+  clusterSyncIntervalMs: ['--cluster-sync-interval-ms', 'SEMFACE_RELAY_CLUSTER_SYNC_INTERVAL_MS', 'int'],
 } as const satisfies Partial<Record<keyof RelayServerOptions, readonly [string, string, Kind]>>;
 
 /** Environment variables read by {@link relayOptionsFromArgs}, by option. */

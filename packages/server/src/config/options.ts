@@ -2,6 +2,7 @@ import { RELAY_PATH, WireLimits } from '@semface/protocol';
 import type { Logger } from 'pino';
 import { MIN_SECRET_BYTES } from '../auth/token.js';
 import type { Bus } from '../bus/bus.js';
+import { checkClusterOptions } from './cluster-options.js';
 
 /** Options of {@link createRelayServer}. Every field except `tokenSecret` has a default. */
 export interface RelayServerOptions {
@@ -88,6 +89,27 @@ export interface RelayServerOptions {
   metricsHost: string;
   /** Bearer token that opens /metrics on the public port to non-loopback clients. Default none (loopback only). */
   metricsToken: string | undefined;
+  /** Longest bundle interval a v2 client may ask for (Hello.bundle_interval_ms is clamped to it), ms. Default 200. */
+  maxBundleIntervalMs: number;
+  /** Most tracks a v2 publisher may announce on one connection. Default 32. */
+  maxTracksPerPublisher: number;
+  // ---- cluster link: bus authentication, message signing, liveness (docs/security.md) ----
+  /** Bus user: NATS user or Redis ACL user; needs `busPassword`. Default none. */
+  busUser: string | undefined;
+  /** Bus password: with `busUser`, or alone for Redis `requirepass`. Default none. */
+  busPassword: string | undefined;
+  /** NATS authorization token. Default none. */
+  busToken: string | undefined;
+  /** NATS user nkey seed (`SU...`). Default none. */
+  busNkeySeed: string | undefined;
+  /** Cluster secret that signs bus messages (HMAC-SHA256), at least 32 bytes; every node needs the same. Default: derived from `tokenSecret`. */
+  busSecret: string | undefined;
+  /** Period of node heartbeats on the bus cluster channel, ms. Default 1000. */
+  clusterHeartbeatMs: number;
+  /** A node not heard for this long is dead: its peers leave and its cached frames are dropped, ms. Default 3000. */
+  nodeTimeoutMs: number;
+  /** Shortest time between two room sync requests of this node (and between two answers to one node), ms. Default 1000. */
+  clusterSyncIntervalMs: number;
 }
 
 /** Defaults of {@link RelayServerOptions} (tokenSecret has none). */
@@ -132,6 +154,16 @@ export const DEFAULT_RELAY_OPTIONS: Readonly<Omit<RelayServerOptions, 'tokenSecr
   metricsPort: undefined,
   metricsHost: '127.0.0.1',
   metricsToken: undefined,
+  maxBundleIntervalMs: 200,
+  maxTracksPerPublisher: 32,
+  busUser: undefined,
+  busPassword: undefined,
+  busToken: undefined,
+  busNkeySeed: undefined,
+  busSecret: undefined,
+  clusterHeartbeatMs: 1_000,
+  nodeTimeoutMs: 3_000,
+  clusterSyncIntervalMs: 1_000,
 });
 
 /** Integer options with their inclusive ranges. */
@@ -164,6 +196,11 @@ const INT_RANGES = {
   maxCachedBytesPerRoom: [1024, 1024 * 1024 * 1024],
   maxCachedFrameBytes: [256, 16 * 1024 * 1024],
   httpHeadersTimeoutMs: [100, 600_000],
+  maxBundleIntervalMs: [0, 1_000],
+  maxTracksPerPublisher: [1, 3 * 256],
+  clusterHeartbeatMs: [50, 60_000],
+  nodeTimeoutMs: [100, 600_000],
+  clusterSyncIntervalMs: [10, 60_000],
 } as const satisfies Partial<Record<keyof RelayServerOptions, readonly [number, number]>>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -214,9 +251,7 @@ export function resolveRelayOptions(
   if (!o.path.startsWith('/')) throw new RangeError(`path must start with '/'`);
   if (!LOG_LEVELS.includes(o.logLevel))
     throw new RangeError(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
-  if (!/^(memory|nats:\/\/.+|redis:\/\/.+)$/.test(o.busUrl)) {
-    throw new RangeError(`busUrl must be 'memory', 'nats://...' or 'redis://...', got '${o.busUrl}'`);
-  }
+  checkClusterOptions(o);
   if (o.nodeId !== undefined && (typeof o.nodeId !== 'string' || !/^[A-Za-z0-9_-]{1,32}$/.test(o.nodeId))) {
     throw new TypeError('nodeId must match [A-Za-z0-9_-]{1,32}');
   }

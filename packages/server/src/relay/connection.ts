@@ -10,9 +10,11 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { Grants } from '../auth/token.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
-import { type OutboundLimits, OutboundQueue } from './outbound-queue.js';
+import { type OutboundLimits, OutboundQueue, type Outgoing } from './outbound-queue.js';
 import type { RoomMember } from './room.js';
+import { Bundler } from './bundler.js';
 import { TokenBucket } from './token-bucket.js';
+import type { UpTracks } from './wire-v2.js';
 
 /** Connection lifecycle. */
 export type ConnectionState = 'hello' | 'authenticating' | 'ready' | 'closed';
@@ -61,6 +63,13 @@ export class Connection implements RoomMember {
   #lastRateError = 0;
   /** Timer that closes the socket with 4002 when the token expires. */
   expiryTimer: NodeJS.Timeout | undefined;
+  /** True once this connection counts towards its identity's connection cap. */
+  identityCounted = false;
+  /** Protocol version agreed in Hello/Welcome (2: compact frames, Track messages, bundles). */
+  protocol: 1 | 2 = 1;
+  /** v2: the tracks this client announced as a publisher. */
+  upTracks: UpTracks | undefined;
+  #bundler: Bundler | undefined;
 
   constructor(
     id: string,
@@ -173,9 +182,34 @@ export class Connection implements RoomMember {
     if (this.#strike()) this.sendError(kind, message);
   }
 
+  /** Bundles what this subscriber receives, one bundle per `intervalMs` (v2 clients that ask). */
+  startBundling(intervalMs: number): void {
+    this.#bundler = new Bundler(intervalMs, (msg, frames) => {
+      if (frames.length > 1) {
+        // Per-frame metrics of a bundle are counted as it enters the queue.
+        for (const f of frames) this.queue.hooks.sent(f);
+        this.queue.push(msg);
+      } else {
+        this.queue.push(msg);
+      }
+    });
+  }
+
+  /** Releases the send path after the socket closed (queue and bundle timer). */
+  shutdown(): void {
+    this.#bundler?.close();
+    this.queue.close();
+  }
+
+  /** Hands a message towards the socket: straight into the queue, or into the next bundle. */
+  deliver(msg: Outgoing): void {
+    if (this.#bundler) this.#bundler.add(msg);
+    else this.queue.push(msg);
+  }
+
   /** Queues a control message (never dropped). */
   send(envelope: IEnvelope): void {
-    this.queue.push({
+    this.deliver({
       bytes: encodeEnvelope(envelope),
       reliable: true,
       stream: undefined,
@@ -215,6 +249,7 @@ export class Connection implements RoomMember {
     }
     this.state = 'closed';
     clearTimeout(this.expiryTimer);
+    this.#bundler?.close();
     this.queue.close();
     try {
       this.ws.close(code, closeReason(kind));

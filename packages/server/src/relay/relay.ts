@@ -4,11 +4,13 @@ import {
   ANY_ROOM,
   type DecodedEnvelope,
   type IEnvelope,
+  MIN_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
   WireLimits,
-  decodeBusMessage,
+  decodeBundle,
+  decodeCompactFrame,
+  wireMessageType,
   decodeEnvelope,
-  encodeBusMessage,
   encodeEnvelope,
   frameKindName,
   isBiometricKind,
@@ -19,12 +21,15 @@ import {
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import type { Grants, TokenVerifier } from '../auth/token.js';
-import type { Bus, BusUnsubscribe } from '../bus/bus.js';
+import type { Bus } from '../bus/bus.js';
+import { ClusterLink } from '../cluster/cluster-link.js';
 import type { ResolvedRelayOptions } from '../config/options.js';
 import { RelayError } from '../errors.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
 import { Connection } from './connection.js';
+import type { Outgoing } from './outbound-queue.js';
 import { Room, type RoomCacheLimits } from './room.js';
+import { UpTrackError, UpTracks, compactOf } from './wire-v2.js';
 
 /** Messages a client may send before its Hello is verified (pipelined Join etc.). */
 const MAX_EARLY_MESSAGES = 16;
@@ -35,7 +40,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface RoomState {
   room: Room<Connection>;
-  unsubscribe: Promise<BusUnsubscribe> | undefined;
+  /** Resolves once the room's bus subscription exists. */
+  linked: Promise<void>;
 }
 
 /**
@@ -48,7 +54,8 @@ export class Relay {
   readonly #log: Logger;
   readonly #metrics: RelayMetrics;
   readonly #verifier: TokenVerifier;
-  readonly #bus: Bus;
+  /** Bus link to the other nodes (cluster/cluster-link.ts). */
+  readonly #cluster: ClusterLink<Connection>;
   readonly #rooms = new Map<string, RoomState>();
   readonly #connections = new Set<Connection>();
   readonly #early = new WeakMap<Connection, Buffer[]>();
@@ -74,15 +81,9 @@ export class Relay {
     this.#log = log;
     this.#metrics = metrics;
     this.#verifier = verifier;
-    this.#bus = bus;
-    let lastBusLog = 0;
-    bus.onError((err) => {
-      metrics.busErrors.inc();
-      // During an outage every publish fails; one log line per second is enough.
-      const now = performance.now();
-      if (now - lastBusLog < 1000) return;
-      lastBusLog = now;
-      log.warn({ err: err.message, bus: bus.kind }, 'bus error');
+    this.#cluster = new ClusterLink<Connection>(bus, opts, this.nodeId, log, metrics, {
+      fanOut: (r, f, kind, bytes) => this.#fanOut(r, f, kind, bytes, performance.now()),
+      control: (m, bytes) => m.deliver(control(bytes)),
     });
     this.#cacheLimits = Object.freeze({
       maxFramesPerPublisher: opts.maxCachedFramesPerPublisher,
@@ -161,9 +162,9 @@ export class Relay {
       clearTimeout(helloTimer);
       clearTimeout(conn.expiryTimer);
       decrement(this.#perIp, ip);
-      if (conn.state === 'ready' && conn.grants) decrement(this.#perIdentity, conn.grants.identity);
+      if (conn.identityCounted && conn.grants) decrement(this.#perIdentity, conn.grants.identity);
       conn.state = 'closed';
-      conn.queue.close();
+      conn.shutdown();
       this.#connections.delete(conn);
       this.#metrics.connections.set(this.#connections.size);
       this.#leave(conn, code === 1000 ? 'close' : 'closed');
@@ -195,6 +196,10 @@ export class Relay {
       this.#early.set(conn, early);
       return;
     }
+    if (conn.protocol === 2 && conn.state === 'ready') {
+      this.#onWireV2(conn, buf);
+      return;
+    }
     let env: DecodedEnvelope;
     try {
       env = decodeEnvelope(buf);
@@ -220,13 +225,18 @@ export class Relay {
   }
 
   async #onHello(conn: Connection, hello: semface.v1.IHello): Promise<void> {
-    if (hello.protocolVersion !== PROTOCOL_VERSION) {
+    const version = hello.protocolVersion ?? 0;
+    if (version < MIN_PROTOCOL_VERSION) {
       conn.close(
         'unsupportedVersion',
-        `protocol version ${hello.protocolVersion} unsupported; server speaks 1`,
+        `protocol version ${version} unsupported; server speaks ${MIN_PROTOCOL_VERSION}..${PROTOCOL_VERSION}`,
       );
       return;
     }
+    // A newer client gets the newest version both speak.
+    conn.protocol = version >= 2 ? 2 : 1;
+    const bundleMs =
+      conn.protocol === 2 ? Math.min(hello.bundleIntervalMs ?? 0, this.#opts.maxBundleIntervalMs) : 0;
     conn.state = 'authenticating';
     let grants: Grants;
     try {
@@ -246,9 +256,12 @@ export class Relay {
       return;
     }
     this.#perIdentity.set(grants.identity, sameIdentity + 1);
+    conn.identityCounted = true;
     conn.grants = grants;
     conn.state = 'ready';
     this.#armExpiry(conn, grants.expiresAt);
+    if (conn.protocol === 2) conn.upTracks = new UpTracks(this.#opts.maxTracksPerPublisher);
+    if (bundleMs > 0) conn.startBundling(bundleMs);
     const g = grants;
     const client = String(hello.client ?? '')
       .replace(/[^\x20-\x7e]/g, '?')
@@ -257,7 +270,8 @@ export class Relay {
     conn.send({
       welcome: {
         participantId: conn.id,
-        protocolVersion: PROTOCOL_VERSION,
+        protocolVersion: conn.protocol,
+        bundleIntervalMs: bundleMs,
         identity: g.identity,
         room: g.room,
         canPublish: g.canPublish,
@@ -274,6 +288,10 @@ export class Relay {
     if (early) {
       for (const buf of early) {
         if (conn.state !== 'ready') break;
+        if (conn.protocol === 2) {
+          this.#onWireV2(conn, buf);
+          continue;
+        }
         let env: DecodedEnvelope;
         try {
           env = decodeEnvelope(buf);
@@ -283,6 +301,57 @@ export class Relay {
         }
         this.#dispatch(conn, env, buf);
       }
+    }
+  }
+
+  /**
+   * One message of a v2 client: a compact frame, a bundle of messages, or an Envelope (`Track`
+   * announcements are handled here, everything else as in v1).
+   */
+  #onWireV2(conn: Connection, buf: Buffer): void {
+    let parts: Uint8Array[];
+    try {
+      // Entries are views of the received Buffer (bundles) or the Buffer itself.
+      parts = wireMessageType(buf) === 'bundle' ? decodeBundle(buf) : [buf];
+    } catch {
+      conn.reject('malformed', 'invalid bundle');
+      return;
+    }
+    for (let i = 0; i < parts.length; i++) {
+      if (conn.state !== 'ready') return;
+      // Each bundle entry is a message for the rate limits (the first one was charged already).
+      if (i > 0 && !conn.admit(0)) return;
+      const p = parts[i]!;
+      if (wireMessageType(p) === 'frame') {
+        let f: semface.v1.Frame;
+        try {
+          f = conn.upTracks!.frameOf(decodeCompactFrame(p), Date.now());
+        } catch (err) {
+          conn.reject('invalidFrame', err instanceof UpTrackError ? err.message : 'invalid compact frame');
+          continue;
+        }
+        this.#onFrame(conn, f, p);
+        continue;
+      }
+      let env: DecodedEnvelope;
+      try {
+        env = decodeEnvelope(p);
+      } catch (err) {
+        const empty = (err as { code?: string }).code === 'SEMFACE_ERR_PROTOCOL_EMPTY_ENVELOPE';
+        if (empty) conn.reject('unknownMessage', 'envelope has no known message');
+        else conn.reject('malformed', 'message is not a valid semface.v1.Envelope');
+        continue;
+      }
+      if (env.body === 'track') {
+        if (!conn.admitControl()) continue;
+        try {
+          conn.upTracks!.announce(env.track as semface.v1.Track);
+        } catch (err) {
+          conn.reject('invalidFrame', (err as Error).message);
+        }
+        continue;
+      }
+      this.#dispatch(conn, env, Buffer.from(p.buffer, p.byteOffset, p.length));
     }
   }
 
@@ -360,25 +429,24 @@ export class Relay {
       conn.reject('forbidden', 'room is full');
       return;
     }
-    const fresh = !state;
     if (!state) {
-      state = { room: new Room<Connection>(room, this.#cacheLimits), unsubscribe: undefined };
+      const fresh = new Room<Connection>(room, this.#cacheLimits);
+      // The cluster link subscribes, then asks the other nodes for a (rate-limited) sync.
+      state = { room: fresh, linked: this.#cluster.openRoom(room, fresh) };
       this.#rooms.set(room, state);
       this.#metrics.rooms.set(this.#rooms.size);
-      state.unsubscribe = this.#bus
-        .subscribe(room, (data) => this.#onBus(room, data))
-        .catch((err: Error) => {
-          this.#metrics.busErrors.inc();
-          this.#log.warn({ err: err.message, room }, 'bus subscribe failed');
-          return async () => {};
-        });
     }
     const r = state.room;
     conn.room = room;
     conn.send({ joined: { room, peers: r.peers() } });
     if (conn.canSubscribe) {
-      for (const bytes of r.cached(undefined, conn.canReceiveIdentityCode)) {
-        conn.queue.push({
+      const cached = r.cached(undefined, conn.canReceiveIdentityCode);
+      // A v2 member learns every track first, then gets the replay as compact frames.
+      if (conn.protocol === 2) for (const t of r.tracks.snapshot()) conn.deliver(control(t));
+      for (const v1 of cached) {
+        const bytes = conn.protocol === 2 ? this.#compactReplay(conn, r, v1) : v1;
+        if (!bytes) continue;
+        conn.deliver({
           bytes,
           reliable: true,
           stream: undefined,
@@ -388,15 +456,13 @@ export class Relay {
       }
     }
     const joined = encodeEnvelope({ peerJoined: { room, peer: conn.peer } });
-    for (const m of r.members.values()) m.queue.push(control(joined));
+    for (const m of r.members.values()) m.deliver(control(joined));
     r.members.set(conn.id, conn);
     conn.log.debug({ room }, 'joined');
-    void (async () => {
-      // Publish only after our bus subscription exists, so sync answers are not lost.
-      await state.unsubscribe;
-      if (fresh) this.#busPublish(room, { syncRequest: true });
+    // Publish only after our bus subscription exists, so replies to it are not lost.
+    void state.linked.then(() => {
       if (conn.room === room) this.#busPublish(room, { envelope: joined });
-    })();
+    });
   }
 
   #leave(conn: Connection, reason: string): void {
@@ -409,16 +475,16 @@ export class Relay {
     r.members.delete(conn.id);
     r.forget(conn.id);
     const left = encodeEnvelope({ peerLeft: { room, participantId: conn.id, reason } });
-    for (const m of r.members.values()) m.queue.push(control(left));
+    for (const m of r.members.values()) m.deliver(control(left));
     this.#busPublish(room, { envelope: left });
     if (r.empty) {
       this.#rooms.delete(room);
       this.#metrics.rooms.set(this.#rooms.size);
-      void state.unsubscribe?.then((u) => u()).catch(() => {});
+      this.#cluster.closeRoom(room);
     }
   }
 
-  #onFrame(conn: Connection, f: semface.v1.Frame, raw: Buffer): void {
+  #onFrame(conn: Connection, f: semface.v1.Frame, raw: Uint8Array): void {
     const ingressMs = performance.now();
     if (conn.room === undefined) {
       conn.reject('notInRoom', 'join a room before sending frames');
@@ -469,13 +535,48 @@ export class Relay {
     if (reliable) r.remember(f.participantId!, f.stream ?? 0, f.kind!, bytes);
     const stream = `${f.participantId}:${f.stream ?? 0}`;
     const msg = { bytes, reliable, stream, kind, ingressMs };
+    // v2 members share one compact encoding, made on first need (after its Track, if new or changed).
+    let v2: Outgoing | undefined;
+    let announce: Outgoing | undefined;
     // Biometric frames reach only subscribers whose token grants them; the relay never decodes them.
     const biometric = isBiometricKind(f.kind ?? 0);
     for (const m of r.members.values()) {
       if (m.id === skip || !m.canSubscribe || m.state !== 'ready') continue;
       if (biometric && !m.canReceiveIdentityCode) continue;
-      m.queue.push(msg);
+      if (m.protocol === 1) {
+        m.deliver(msg);
+        continue;
+      }
+      if (!v2) {
+        const a = r.tracks.assign(f);
+        if (a.announce) announce = control(a.announce);
+        v2 = { ...msg, bytes: compactOf(f, a.track) };
+      }
+      if (announce) m.deliver(announce);
+      m.deliver(v2);
     }
+  }
+
+  /** A cached v1 frame as a compact frame for one v2 member (its Track goes first if it changed). */
+  #compactReplay(conn: Connection, r: Room<Connection>, v1: Uint8Array): Uint8Array | undefined {
+    let f: semface.v1.Frame;
+    try {
+      f = decodeEnvelope(v1).frame as semface.v1.Frame;
+    } catch {
+      return undefined;
+    }
+    const a = r.tracks.assign(f);
+    if (a.announce) {
+      this.#announceTrack(r, a.announce);
+      conn.deliver(control(a.announce));
+    }
+    return compactOf(f, a.track);
+  }
+
+  /** Sends a changed track's description to every v2 member of the room. */
+  #announceTrack(r: Room<Connection>, bytes: Uint8Array): void {
+    const msg = control(bytes);
+    for (const m of r.members.values()) if (m.protocol === 2 && m.state === 'ready') m.deliver(msg);
   }
 
   #onKeyFrameRequest(conn: Connection, req: semface.v1.KeyFrameRequest): void {
@@ -507,76 +608,9 @@ export class Relay {
     else this.#busPublish(conn.room, { envelope: encodeEnvelope(env) });
   }
 
-  #busPublish(
-    room: string,
-    msg: { envelope?: Uint8Array; syncRequest?: boolean; targetNode?: string },
-  ): void {
-    this.#metrics.busMessagesOut.inc();
-    this.#bus.publish(room, encodeBusMessage({ originNode: this.nodeId, ...msg }));
-  }
-
-  #onBus(room: string, data: Uint8Array): void {
-    let msg: semface.v1.BusMessage;
-    try {
-      msg = decodeBusMessage(data);
-    } catch {
-      this.#metrics.busErrors.inc();
-      return;
-    }
-    if (msg.originNode === this.nodeId || (msg.targetNode && msg.targetNode !== this.nodeId)) return;
-    const state = this.#rooms.get(room);
-    if (!state) return;
-    this.#metrics.busMessagesIn.inc();
-    const r = state.room;
-    if (msg.syncRequest) {
-      for (const m of r.members.values()) {
-        const joined = encodeEnvelope({ peerJoined: { room, peer: m.peer } });
-        this.#busPublish(room, { envelope: joined, targetNode: msg.originNode });
-        for (const bytes of r.cached(m.id))
-          this.#busPublish(room, { envelope: bytes, targetNode: msg.originNode });
-      }
-      return;
-    }
-    let env: DecodedEnvelope;
-    try {
-      env = decodeEnvelope(msg.envelope);
-    } catch {
-      this.#metrics.busErrors.inc();
-      return;
-    }
-    const bytes = msg.envelope;
-    switch (env.body) {
-      case 'frame': {
-        const f = env.frame as semface.v1.Frame;
-        const kind = frameKindName(f.kind);
-        // Frames may arrive before the sync answer announces their publisher: deliver them anyway.
-        if (kind === undefined) return;
-        this.#fanOut(r, f, kind, bytes, performance.now());
-        return;
-      }
-      case 'peerJoined': {
-        const peer = env.peerJoined!.peer;
-        if (!peer?.participantId || r.remote.has(peer.participantId)) return;
-        r.remote.set(peer.participantId, { peer, node: msg.originNode });
-        for (const m of r.members.values()) m.queue.push(control(bytes));
-        return;
-      }
-      case 'peerLeft': {
-        const id = (env.peerLeft as semface.v1.PeerLeft).participantId;
-        r.forget(id);
-        if (!r.remote.delete(id)) return;
-        for (const m of r.members.values()) m.queue.push(control(bytes));
-        return;
-      }
-      case 'keyFrameRequest': {
-        r.members
-          .get((env.keyFrameRequest as semface.v1.KeyFrameRequest).participantId)
-          ?.queue.push(control(bytes));
-        return;
-      }
-      default:
-        this.#metrics.busErrors.inc();
-    }
+  /** Publishes an encoded Envelope to the other nodes serving the room (signed by the cluster link). */
+  #busPublish(room: string, msg: { envelope: Uint8Array }): void {
+    this.#cluster.publishEnvelope(room, msg.envelope);
   }
 
   #beat(): void {
@@ -604,6 +638,8 @@ export class Relay {
   async drain(timeoutMs: number): Promise<void> {
     this.#draining = true;
     clearInterval(this.#heartbeat);
+    // No more node heartbeats; PeerLeft of the closing sockets still goes out on the bus.
+    this.#cluster.stop();
     const deadline = performance.now() + timeoutMs;
     while (performance.now() < deadline) {
       let busy = false;

@@ -1,5 +1,6 @@
 import type { IPeer } from '@semface/protocol';
 import { FrameKind, isBiometricKind } from '@semface/protocol';
+import { RoomTracks } from './wire-v2.js';
 
 /** A local member as the room sees it. */
 export interface RoomMember {
@@ -41,6 +42,8 @@ export class Room<M extends RoomMember = RoomMember> {
   readonly remote = new Map<string, { peer: IPeer; node: string }>();
   /** Insertion order is age order: an updated entry is re-inserted, so eviction takes the oldest. */
   readonly #cache = new Map<string, CachedFrame>();
+  /** Protocol v2 track numbers of this room's publishers, for v2 members on this node. */
+  readonly tracks = new RoomTracks();
   readonly #perPublisher = new Map<string, number>();
   readonly #limits: RoomCacheLimits;
   #bytes = 0;
@@ -151,6 +154,7 @@ export class Room<M extends RoomMember = RoomMember> {
   /** Drops everything cached for a participant that left. */
   forget(participantId: string): void {
     for (const [key, c] of this.#cache) if (c.participantId === participantId) this.#drop(key, c);
+    this.tracks.forget(participantId);
     const prefix = `${participantId}\u0000`;
     for (const key of this.#keyRequests.keys()) if (key.startsWith(prefix)) this.#keyRequests.delete(key);
   }
