@@ -1,12 +1,24 @@
 // Load generator (child process): a range of rooms, 4 clients each, every client publishing at `fps`.
 // Client 3 of each room is artificially slow: its socket is paused except 50 ms every 2 s.
-import { FrameKind, decodeEnvelope, encodeEnvelope } from '@semface/protocol';
+import {
+  FrameKind,
+  decodeBundle,
+  decodeCompactFrame,
+  decodeEnvelope,
+  encodeCompactFrame,
+  encodeEnvelope,
+  foldCaptureTimeMs,
+  unwrapCaptureTimeMs,
+  wireMessageType,
+} from '@semface/protocol';
 import { mintToken } from '@semface/server';
 import WebSocket from 'ws';
 
 const cfg = JSON.parse(process.argv[2]);
 const nowUs = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
 const CLIENTS = 4;
+/** Protocol the clients speak: 2 (compact frames, the SDK default) or 1 (protobuf frames). */
+const PROTOCOL = cfg.protocol ?? 2;
 const SLOW = 3;
 
 async function open(url, token, room) {
@@ -15,22 +27,37 @@ async function open(url, token, room) {
     ws.once('open', res);
     ws.once('error', rej);
   });
-  const c = { ws, id: '', sent: 0, got: new Map(), lat: [], joined: undefined };
+  const c = { ws, id: '', sent: 0, got: new Map(), lat: [], joined: undefined, tracks: new Map() };
+  const onFrame = (participantId, captureUs) => {
+    c.got.set(participantId, (c.got.get(participantId) ?? 0) + 1);
+    if (cfg.measure.on) c.lat.push(nowUs() - captureUs);
+  };
+  const onOne = (bytes, res) => {
+    if (PROTOCOL === 2 && wireMessageType(bytes) === 'frame') {
+      const f = decodeCompactFrame(bytes);
+      const pid = c.tracks.get(f.track);
+      onFrame(pid, unwrapCaptureTimeMs(f.timeMs16, nowUs() / 1000) * 1000);
+      return;
+    }
+    const env = decodeEnvelope(bytes);
+    if (env.body === 'welcome') {
+      c.id = env.welcome.participantId;
+      ws.send(encodeEnvelope({ join: { room } }));
+    } else if (env.body === 'joined') res();
+    else if (env.body === 'track') c.tracks.set(env.track.track, env.track.participantId);
+    else if (env.body === 'frame') onFrame(env.frame.participantId, env.frame.captureTimeUs);
+  };
   await new Promise((res) => {
     ws.on('message', (data) => {
-      const env = decodeEnvelope(data);
-      if (env.body === 'welcome') {
-        c.id = env.welcome.participantId;
-        ws.send(encodeEnvelope({ join: { room } }));
-      } else if (env.body === 'joined') res();
-      else if (env.body === 'frame') {
-        const f = env.frame;
-        c.got.set(f.participantId, (c.got.get(f.participantId) ?? 0) + 1);
-        if (cfg.measure.on) c.lat.push(nowUs() - f.captureTimeUs);
-      }
+      const bytes = new Uint8Array(data);
+      if (PROTOCOL === 2 && wireMessageType(bytes) === 'bundle') for (const b of decodeBundle(bytes)) onOne(b, res);
+      else onOne(bytes, res);
     });
-    ws.send(encodeEnvelope({ hello: { protocolVersion: 1, token, client: 'bench' } }));
+    ws.send(encodeEnvelope({ hello: { protocolVersion: PROTOCOL, token, client: 'bench' } }));
   });
+  if (PROTOCOL === 2) {
+    ws.send(encodeEnvelope({ track: { track: 0, stream: 0, modelId: 'bench', profile: 1, coding: 1 } }));
+  }
   return c;
 }
 
@@ -60,6 +87,19 @@ for (const [i, c] of all.entries()) {
     timers.push(
       setInterval(() => {
         const isKey = seq % 50 === 0;
+        if (PROTOCOL === 2) {
+          c.ws.send(
+            encodeCompactFrame({
+              kind: isKey ? FrameKind.key : FrameKind.delta,
+              track: 0,
+              seq: seq++ & 0xff,
+              timeMs16: foldCaptureTimeMs(nowUs() / 1000),
+              payload: isKey ? key : delta,
+            }),
+          );
+          c.sent++;
+          return;
+        }
         c.ws.send(
           encodeEnvelope({
             frame: {

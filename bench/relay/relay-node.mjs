@@ -11,6 +11,8 @@ const server = createRelayServer({
   // The rate steps go past the default 200 messages/s per connection.
   rateLimitMessagesPerSecond: 2000,
   rateLimitBurstMessages: 4000,
+  // Every load client connects from 127.0.0.1: lift the per-IP cap meant for the public internet.
+  maxConnectionsPerIp: 100_000,
 });
 const addr = await server.start();
 process.send?.({ ready: addr.url });

@@ -16,6 +16,8 @@ const ROOMS = Number(process.env.BENCH_ROOMS ?? 50);
 const FPS = Number(process.env.BENCH_FPS ?? 25);
 const STEP_MS = Number(process.env.BENCH_STEP_MS ?? 8_000);
 const LOADERS = 2;
+/** Client protocol: 2 (compact frames) or 1 (protobuf frames, to compare with earlier runs). */
+const PROTOCOL = Number(process.env.BENCH_PROTOCOL ?? 2);
 const secret = randomBytes(32).toString('hex');
 const out = (s) => process.stdout.write(`${s}\n`);
 
@@ -58,7 +60,13 @@ function histogramP99(metricsText) {
   const dropped = [
     ...metricsText.matchAll(/semface_relay_frames_dropped_total\{reason="[a-z_]+"\} (\d+)/g),
   ].reduce((s, m) => s + Number(m[1]), 0);
-  return { serverP99UpperBoundMs: hit ? hit[0] * 1000 : Number.NaN, serverDrops: dropped };
+  const counter = (name) => Number(metricsText.match(new RegExp(`^${name} (\\d+)`, 'm'))?.[1] ?? Number.NaN);
+  return {
+    serverP99UpperBoundMs: hit ? hit[0] * 1000 : Number.NaN,
+    serverDrops: dropped,
+    bytesIn: counter('semface_relay_bytes_in_total'),
+    bytesOut: counter('semface_relay_bytes_out_total'),
+  };
 }
 
 async function runLoad(urls, fps, durationMs, rooms) {
@@ -75,6 +83,7 @@ async function runLoad(urls, fps, durationMs, rooms) {
       warmupMs: Math.min(2000, durationMs / 4),
       firstRoom: i * per,
       rooms: n,
+      protocol: PROTOCOL,
     };
     loaders.push(fork(resolve(here, 'load-client.mjs'), [JSON.stringify(cfg)], { stdio: 'inherit' }));
   }
@@ -111,14 +120,17 @@ const natsTestPort = () => 14000 + Math.floor(Math.random() * 2000);
 const summary = {};
 
 out(
-  `# relay load: ${ROOMS} rooms x 4 clients x ${FPS} fps, 1 slow client/room, ${DURATION / 1000} s, loopback`,
+  `# relay load: ${ROOMS} rooms x 4 clients x ${FPS} fps, 1 slow client/room, ${DURATION / 1000} s, loopback, protocol v${PROTOCOL}`,
 );
 {
   const node = await startNode(port(), 'memory', 'single');
   const r = await runLoad([node.url], FPS, DURATION, ROOMS);
   Object.assign(r, histogramP99(await stopNode(node)));
   summary.singleNode = r;
-  out(`single node: ${fmt(r)}; server p99 <= ${r.serverP99UpperBoundMs} ms, server drops ${r.serverDrops}`);
+  out(
+    `single node: ${fmt(r)}; server p99 <= ${r.serverP99UpperBoundMs} ms, server drops ${r.serverDrops}; ` +
+      `bytes in ${Math.round(r.bytesIn / (DURATION / 1000))}/s, out ${Math.round(r.bytesOut / (DURATION / 1000))}/s`,
+  );
 }
 
 const natsPresent = existsSync('/usr/sbin/nats-server') || existsSync('/usr/bin/nats-server');

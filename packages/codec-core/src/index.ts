@@ -6,7 +6,13 @@ export { FactorizedDecoder, FactorizedEncoder } from './entropy/factorized-coder
 export { PpmDecoder, PpmEncoder } from './entropy/ppm-coder.js';
 export { MAX_LATENT_MAGNITUDE, toSigned, toUnsigned } from './entropy/signed-map.js';
 export { dequantize, quantize } from './quant/quantize.js';
-export { coderIsAdaptive, createLatentDecoder, createLatentEncoder } from './codec/latent-coders.js';
+export {
+  coderIsAdaptive,
+  createLatentDecoder,
+  createLatentEncoder,
+  createStreamLatentDecoder,
+} from './codec/latent-coders.js';
+export { resolveStreamModel } from './codec/stream-model.js';
 export {
   type CdfResolver,
   type DecodedLatentFile,
@@ -49,6 +55,7 @@ export {
   TemporalPacketType,
 } from './temporal/constants.js';
 export { type IdentityLayer, decodeIdentityLayer, encodeIdentityLayer } from './temporal/identity-layer.js';
+export * from './identity-code/index.js';
 export {
   type DecodedTemporalLatents,
   type DeltaOptions,

@@ -28,3 +28,5 @@ export {
   TemporalStreamEncoder,
   type TemporalStreamOptions,
 } from './temporal/temporal-stream.js';
+export * from './identity-code/model.js';
+export * from './identity-code/codec.js';

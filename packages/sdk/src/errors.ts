@@ -22,6 +22,10 @@ export const SdkErrorCode = Object.freeze({
   codecUnavailable: 'SEMFACE_ERR_SDK_CODEC_UNAVAILABLE',
   modelFetchFailed: 'SEMFACE_ERR_SDK_MODEL_FETCH_FAILED',
   wasmInitFailed: 'SEMFACE_ERR_SDK_WASM_INIT_FAILED',
+  rigModelInvalid: 'SEMFACE_ERR_SDK_RIG_MODEL_INVALID',
+  bridgeFailed: 'SEMFACE_ERR_SDK_BRIDGE_FAILED',
+  liveLinkCsvInvalid: 'SEMFACE_ERR_SDK_LIVELINK_CSV_INVALID',
+  remoteLimit: 'SEMFACE_ERR_SDK_REMOTE_LIMIT',
 } as const);
 
 /** Name of an SDK error code. */
@@ -197,5 +201,60 @@ export class ModelFetchError extends SemfaceSdkError {
 export class WasmInitError extends SemfaceSdkError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(SdkErrorCode.wasmInitFailed, message, options);
+  }
+}
+
+/** Rig: a face model (or its rig rows) has the wrong sizes, non-finite values or lacks a measured vertex. */
+export class RigModelError extends SemfaceSdkError {
+  constructor(message: string) {
+    super(SdkErrorCode.rigModelInvalid, message);
+  }
+}
+
+/** Avatar bridge (VMC / VRChat OSC over UDP): the socket could not be opened or a send failed. */
+export class BridgeError extends SemfaceSdkError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(SdkErrorCode.bridgeFailed, message, options);
+  }
+}
+
+/** A Live Link Face CSV has no valid header or a row that does not parse (`line` is 1-based). */
+export class LiveLinkCsvError extends SemfaceSdkError {
+  /** 1-based line of the problem (1 = header). */
+  readonly line: number;
+
+  constructor(line: number, message: string) {
+    super(SdkErrorCode.liveLinkCsvInvalid, `line ${line}: ${message}`);
+    this.line = line;
+  }
+}
+
+/** The receive limit a remote participant's frame went beyond (connect options, or the wire limits of @semface/protocol). */
+export type RemoteLimitName =
+  | 'maxRemoteStreams'
+  | 'maxRemoteStreamsTotal'
+  | 'maxRemoteFrameBytes'
+  | 'maxModelIdLength'
+  | 'maxStreamId';
+
+/**
+ * Frames of a remote participant went beyond a receive limit and were dropped before any decoder
+ * was created for them: a stream beyond `maxRemoteStreams` (per participant) or `maxRemoteStreamsTotal`
+ * (per room), a payload over `maxRemoteFrameBytes`, or a model id or stream id outside the wire limits.
+ * Non-fatal; emitted once per participant and limit (again after the participant rejoins).
+ */
+export class RemoteLimitError extends SemfaceSdkError {
+  /** Publisher of the dropped frames. */
+  readonly participantId: string;
+  /** Stream of the first dropped frame. */
+  readonly stream: number;
+  /** The limit it went beyond. */
+  readonly limit: RemoteLimitName;
+
+  constructor(participantId: string, stream: number, limit: RemoteLimitName, message: string) {
+    super(SdkErrorCode.remoteLimit, message);
+    this.participantId = participantId;
+    this.stream = stream;
+    this.limit = limit;
   }
 }

@@ -8,6 +8,7 @@ export { Room, type RoomState, type PublishOptions, type PublishedFrame } from '
 export type {
   DescriptorEvent,
   DescriptorHead,
+  IdentityCodeEvent,
   Participant,
   RoomEvents,
 } from './room/events.js';
@@ -72,5 +73,15 @@ export {
   ProtocolError,
   ListenerError,
   CodecUnavailableError,
+  RemoteLimitError,
+  type RemoteLimitName,
 } from './errors.js';
 export * from './heads/index.js';
+export { RigModelError, BridgeError, LiveLinkCsvError } from './errors.js';
+export * from './rig/index.js';
+export { MAX_BUNDLE_BYTES, type OscTarget, OscUdpSender, parseOscTarget } from './rig/osc-udp.js';
+export {
+  AvatarBridge,
+  type AvatarBridgeOptions,
+  type DescriptorSource,
+} from './rig/avatar-bridge.js';

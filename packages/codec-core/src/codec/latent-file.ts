@@ -1,10 +1,10 @@
 import type { StreamParams } from '../bitstream/stream-params.js';
 import { parseFile, writeFile } from '../bitstream/file-format.js';
 import type { CdfTable } from '../entropy/cdf-table.js';
-import { createLatentDecoder, createLatentEncoder } from './latent-coders.js';
+import { createLatentEncoder, createStreamLatentDecoder } from './latent-coders.js';
+import type { CdfResolver } from './stream-model.js';
 
-/** Returns the CDF table of a model id, or throws UnknownModelIdError; only called for `rans` streams. */
-export type CdfResolver = (modelId: string) => CdfTable;
+export type { CdfResolver } from './stream-model.js';
 
 /**
  * Entropy-codes frames of integer latents into one batch file. Adaptive (PPM) statistics run through
@@ -30,12 +30,14 @@ export interface DecodedLatentFile {
   readonly overheadBytes: number;
 }
 
-/** Parses and entropy-decodes a batch file. Throws only CodecError subclasses on malformed input. */
+/**
+ * Parses and entropy-decodes a batch file. Throws only CodecError subclasses on malformed input; a model
+ * id `resolveCdf` does not know is UnknownModelIdError, for every coder.
+ */
 export function decodeLatentFile(bytes: Uint8Array, resolveCdf: CdfResolver): DecodedLatentFile {
   const file = parseFile(bytes);
   const { params } = file;
-  const cdf = params.coder === 'rans' ? resolveCdf(params.modelId) : undefined;
-  const dec = createLatentDecoder(params.coder, params.latentDim, cdf);
+  const dec = createStreamLatentDecoder(params, resolveCdf);
   const frames = file.payloads.map((p) => dec.decodeFrame(p));
   return {
     params,

@@ -4,8 +4,8 @@ import { parseFramePacket, writeFramePacket } from '../bitstream/frame-packet.js
 import type { LatentFrameDecoder, LatentFrameEncoder } from '../entropy/latent-coder.js';
 import type { CdfTable } from '../entropy/cdf-table.js';
 import { InvalidHeaderError, StreamOrderError } from '../errors.js';
-import { coderIsAdaptive, createLatentDecoder, createLatentEncoder } from './latent-coders.js';
-import type { CdfResolver } from './latent-file.js';
+import { coderIsAdaptive, createLatentEncoder, createStreamLatentDecoder } from './latent-coders.js';
+import type { CdfResolver } from './stream-model.js';
 
 /** Options of {@link LatentStreamEncoder}. */
 export interface LatentStreamOptions {
@@ -88,6 +88,7 @@ export class LatentStreamDecoder {
   private params: StreamParams | undefined;
   private nextSequence = 0;
 
+  /** `resolveCdf` is asked about every key frame's model before anything is allocated for it. */
   constructor(private readonly resolveCdf: CdfResolver) {}
 
   /** Decodes the packet that `packet` holds; a decoding error leaves the decoder waiting for a key frame. */
@@ -99,8 +100,7 @@ export class LatentStreamDecoder {
     try {
       if (p.params) {
         if (!this.coder || !this.params || !sameParams(this.params, p.params)) {
-          const cdf = p.params.coder === 'rans' ? this.resolveCdf(p.params.modelId) : undefined;
-          this.coder = createLatentDecoder(p.params.coder, p.params.latentDim, cdf);
+          this.coder = createStreamLatentDecoder(p.params, this.resolveCdf);
           this.params = p.params;
         }
         this.coder.reset();

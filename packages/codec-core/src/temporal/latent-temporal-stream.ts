@@ -1,4 +1,4 @@
-import type { CdfResolver } from '../codec/latent-file.js';
+import type { CdfResolver } from '../codec/stream-model.js';
 import { MAX_LATENT_MAGNITUDE } from '../entropy/signed-map.js';
 import { CodecError, CorruptPayloadError, InvalidHeaderError, StreamOrderError } from '../errors.js';
 import { FactorizedDecoder, FactorizedEncoder } from '../entropy/factorized-coder.js';
@@ -224,6 +224,8 @@ export class TemporalLatentDecoder {
     const p = parseTemporalPacket(bytes);
     if (p.kind === 'key') {
       const header = p.header!;
+      // Every size below comes from a resolved model's CDF table or a known transform, never from the
+      // packet: an unknown id throws UnknownModelIdError before anything is allocated for it.
       const identity = decodeIdentityLayer(p.identity!, this.resolveCdf(header.identityModelId));
       let motion: Int32Array;
       if (header.motionStep === undefined) {

@@ -137,7 +137,7 @@ export class BrowserReceiverHeads {
   async verify(a: Float32Array, b: Float32Array): Promise<VerifyResult> {
     const [va, vb] = await this.verificationHead.run([a, b]);
     const distance = euclidean(va!, vb!);
-    return { same: distance < this.threshold, distance, threshold: this.threshold };
+    return { same: distance < this.threshold, distance, threshold: this.threshold, source: 'descriptor' };
   }
 
   /** Releases the sessions. */

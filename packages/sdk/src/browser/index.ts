@@ -17,6 +17,7 @@ export {
   ModelFetchError,
   WasmInitError,
   FrameDecodeError,
+  RemoteLimitError,
   RelayError,
   ConnectError,
 } from '../errors.js';

@@ -7,6 +7,8 @@ export {
 export {
   DEFAULT_HEADS_DIR,
   type ExpressionResult,
+  type FaceIdentity,
+  type IdentitySource,
   ReceiverHeads,
   type ReceiverHeadsOptions,
   type VerifyResult,

@@ -2,6 +2,15 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  type DecodedIdentityCode,
+  DEFAULT_IDENTITY_CODE_MODEL_PATH,
+  type IdentityCodeModel,
+  decodeIdentityCode,
+  identityCodeSimilarity,
+  identityCodeVector,
+  loadIdentityCodeModel,
+} from '@semface/codec-core';
 import { SdkErrorCode, SemfaceSdkError } from '../errors.js';
 import { type HeadManifestEntry, type HeadsManifest, parseHeadsManifest } from './heads-manifest.js';
 import { OnnxHead } from './onnx-head.js';
@@ -18,6 +27,29 @@ export interface ReceiverHeadsOptions {
    * a number k = the evaluation model that never saw the people of LFW View 2 fold k.
    */
   readonly verificationFold?: number;
+  /**
+   * Identity-code model (issue 13): a path to its JSON, a parsed model, or `false` for none. Default: the
+   * model shipped with @semface/codec-core when present.
+   */
+  readonly identityCodeModel?: string | IdentityCodeModel | false;
+  /**
+   * How {@link ReceiverHeads.verify} / {@link ReceiverHeads.verificationVector} identify a face:
+   * `'auto'` (default) uses the decoded identity code when the face carries one (both faces, same rate
+   * point, for verify) and the descriptor head otherwise; `'descriptor'` always uses the descriptor head.
+   */
+  readonly identitySource?: IdentitySource;
+}
+
+/** Which identity evidence verification uses. */
+export type IdentitySource = 'auto' | 'descriptor';
+
+/**
+ * A face as the receiver knows it: its decoded descriptor and/or its identity code (the packet bytes of an
+ * identity-code frame, or the decoded code). A bare Float32Array is a descriptor.
+ */
+export interface FaceIdentity {
+  readonly descriptor?: Float32Array;
+  readonly identityCode?: Uint8Array | DecodedIdentityCode;
 }
 
 /** Expression recognised from a descriptor. */
@@ -35,6 +67,11 @@ export interface VerifyResult {
   readonly distance: number;
   /** Distance below which faces are the same person. */
   readonly threshold: number;
+  /**
+   * What was compared: `'identityCode'` (distance = 1 - cosine of the decoded identity codes) or
+   * `'descriptor'` (the verification head on the descriptors).
+   */
+  readonly source: 'identityCode' | 'descriptor';
 }
 
 /**
@@ -48,6 +85,10 @@ export class ReceiverHeads {
     readonly manifest: HeadsManifest,
     private readonly expressionHead: OnnxHead | undefined,
     private readonly verificationHead: OnnxHead | undefined,
+    /** The identity-code model, when one is loaded. */
+    readonly identityCodeModel: IdentityCodeModel | undefined = undefined,
+    /** See {@link ReceiverHeadsOptions.identitySource}. */
+    readonly identitySource: IdentitySource = 'auto',
   ) {}
 
   /** Reads the manifest and loads the expression and verification models it lists. */
@@ -67,10 +108,21 @@ export class ReceiverHeads {
     const e = pick('expression');
     const v = pick('verification', fold);
     if (fold !== undefined && !v) throw new RangeError(`no verification model for fold ${fold} in ${path}`);
+    const source = options.identitySource ?? 'auto';
+    if (source !== 'auto' && source !== 'descriptor')
+      throw new RangeError(`identitySource must be 'auto' or 'descriptor', got '${String(source)}'`);
+    const idm = options.identityCodeModel;
+    let codeModel: IdentityCodeModel | undefined;
+    if (typeof idm === 'object') codeModel = idm;
+    else if (typeof idm === 'string') codeModel = await loadIdentityCodeModel(idm);
+    else if (idm === undefined && existsSync(DEFAULT_IDENTITY_CODE_MODEL_PATH))
+      codeModel = await loadIdentityCodeModel();
     return new ReceiverHeads(
       manifest,
       e ? await OnnxHead.load(dir, e) : undefined,
       v ? await OnnxHead.load(dir, v) : undefined,
+      codeModel,
+      source,
     );
   }
 
@@ -107,10 +159,32 @@ export class ReceiverHeads {
     });
   }
 
-  /** 128-D verification vector of one descriptor (regresses face-api's face embedding). */
-  async verificationVector(descriptor: Float32Array): Promise<Float32Array> {
-    const [v] = await this.verificationVectors([descriptor]);
+  /**
+   * Verification vector of one face: with an identity code (and `identitySource` 'auto'), the decoded
+   * code's vector (compare with cosine, see {@link identityCodeSimilarity}); else the descriptor head's
+   * 128-D vector (regresses face-api's face embedding; compare with {@link vectorDistance}).
+   */
+  async verificationVector(face: Float32Array | FaceIdentity): Promise<Float32Array> {
+    const code = this.#code(face);
+    if (code) return Float32Array.from(identityCodeVector(this.identityCodeModel!, code));
+    const [v] = await this.verificationVectors([this.#descriptor(face)]);
     return v!;
+  }
+
+  /** The decoded identity code of a face when it has one and the receiver uses codes. */
+  #code(face: Float32Array | FaceIdentity): DecodedIdentityCode | undefined {
+    if (face instanceof Float32Array || this.identitySource === 'descriptor') return undefined;
+    const c = face.identityCode;
+    if (c === undefined) return undefined;
+    if (!this.identityCodeModel)
+      throw new SemfaceSdkError(SdkErrorCode.codecUnavailable, 'no identity-code model is loaded');
+    return c instanceof Uint8Array ? decodeIdentityCode(c, this.identityCodeModel) : c;
+  }
+
+  #descriptor(face: Float32Array | FaceIdentity): Float32Array {
+    const d = face instanceof Float32Array ? face : face.descriptor;
+    if (!d) throw new TypeError('the face has neither a usable identity code nor a descriptor');
+    return d;
   }
 
   /** Verification vectors of many descriptors in one inference run. */
@@ -118,12 +192,25 @@ export class ReceiverHeads {
     return this.need(this.verificationHead, 'verification').run(descriptors);
   }
 
-  /** Whether two descriptors show the same person. */
-  async verify(a: Float32Array, b: Float32Array): Promise<VerifyResult> {
-    const [va, vb] = await this.verificationVectors([a, b]);
+  /**
+   * Whether two faces show the same person. Identity codes are used when both faces carry one at the
+   * same rate point (and `identitySource` is 'auto'); otherwise the descriptors go through the head.
+   */
+  async verify(a: Float32Array | FaceIdentity, b: Float32Array | FaceIdentity): Promise<VerifyResult> {
+    const ca = this.#code(a);
+    const cb = this.#code(b);
+    if (ca && cb && ca.rateIndex === cb.rateIndex) {
+      const m = this.identityCodeModel!;
+      const cos = identityCodeSimilarity(identityCodeVector(m, ca), identityCodeVector(m, cb));
+      const t = m.ratePoints[ca.rateIndex]!.cosineThreshold;
+      const threshold = Number.isNaN(t) ? 1 : 1 - t;
+      const distance = 1 - cos;
+      return { same: distance <= threshold, distance, threshold, source: 'identityCode' };
+    }
+    const [va, vb] = await this.verificationVectors([this.#descriptor(a), this.#descriptor(b)]);
     const distance = vectorDistance(va!, vb!);
     const threshold = this.threshold;
-    return { same: distance < threshold, distance, threshold };
+    return { same: distance < threshold, distance, threshold, source: 'descriptor' };
   }
 
   /** Releases the ONNX sessions. */

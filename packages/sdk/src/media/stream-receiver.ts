@@ -1,7 +1,7 @@
-import type { semface } from '@semface/protocol';
+import { FrameKind, type semface } from '@semface/protocol';
 import type { DecodedCodecFrame, DescriptorFrameDecoder } from '../codec/descriptor-codec.js';
+import { FrameBacklog } from './frame-backlog.js';
 import { KeyFrameRequestLimiter } from './key-frame-request-limiter.js';
-import { SerialQueue } from './serial-queue.js';
 
 /** What a receiver reports back to its room. */
 export interface ReceiverHooks {
@@ -17,19 +17,25 @@ export interface ReceiverHooks {
   requestKeyFrame(): void;
 }
 
-/** True for wire kinds the relay never drops (key, identity). */
-function isReliable(kind: number): boolean {
-  return kind === 1 || kind === 3;
+/**
+ * What a frame makes useless among those waiting when the backlog is full: a key frame restarts the
+ * stream, so everything before it; any other non-delta frame (identity) stands alone, so the older
+ * ones of its kind. Deltas supersede nothing and are shed.
+ */
+function supersededBy(frame: semface.v1.Frame): ((waiting: semface.v1.Frame) => boolean) | undefined {
+  if (frame.kind === FrameKind.key) return () => true;
+  if (frame.kind === FrameKind.delta) return undefined;
+  return (waiting) => waiting.kind === frame.kind;
 }
 
 /**
- * One remote stream (one lane of it): decodes frames in order, drops deltas beyond the backlog
- * limit, and turns lost or undecodable deltas into rate-limited key-frame requests. Never throws.
+ * One remote stream (one lane of it): decodes frames in order, holds at most `maxPending` waiting
+ * frames of any kind (see {@link supersededBy}), and turns lost, shed or undecodable frames into
+ * rate-limited key-frame requests. Never throws.
  */
 export class StreamReceiver {
-  readonly #queue = new SerialQueue();
+  readonly #backlog: FrameBacklog<semface.v1.Frame>;
   readonly #hooks: ReceiverHooks;
-  readonly #maxPending: number;
   readonly #keyRequests: KeyFrameRequestLimiter;
   #decoder: Promise<DescriptorFrameDecoder> | undefined;
   #healthy = true;
@@ -37,24 +43,23 @@ export class StreamReceiver {
 
   constructor(hooks: ReceiverHooks, maxPending: number, keyRequestIntervalMs: number) {
     this.#hooks = hooks;
-    this.#maxPending = maxPending;
+    this.#backlog = new FrameBacklog(maxPending, (frame) => this.#decode(frame));
     this.#keyRequests = new KeyFrameRequestLimiter(() => hooks.requestKeyFrame(), keyRequestIntervalMs);
   }
 
   /** Queues one received frame for decoding. */
   push(frame: semface.v1.Frame): void {
     if (this.#closed) return;
-    if (this.#queue.pending >= this.#maxPending && !isReliable(frame.kind)) {
-      // Decoding cannot keep up: shed deltas; the codec will want a key frame after the gap.
+    if (!this.#backlog.push(frame, supersededBy(frame))) {
+      // Decoding cannot keep up: the frame is shed; the codec will want a key frame after the gap.
       this.#keyRequests.lossDetected();
-      return;
     }
-    void this.#queue.run(() => this.#decode(frame));
   }
 
   /** Stops decoding; queued frames are discarded. */
   close(): void {
     this.#closed = true;
+    this.#backlog.close();
   }
 
   async #decode(frame: semface.v1.Frame): Promise<void> {

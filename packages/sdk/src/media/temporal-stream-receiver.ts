@@ -2,8 +2,8 @@ import { FrameKind, type semface } from '@semface/protocol';
 import type { DecodedCodecFrame } from '../codec/descriptor-codec.js';
 import type { TemporalFrameDecoder } from '../codec/temporal-codec.js';
 import type { ReceiverHooks } from './stream-receiver.js';
+import { FrameBacklog } from './frame-backlog.js';
 import { KeyFrameRequestLimiter } from './key-frame-request-limiter.js';
-import { SerialQueue } from './serial-queue.js';
 
 /** Hooks of a {@link TemporalStreamReceiver}: those of a frame receiver, with a temporal decoder. */
 export interface TemporalReceiverHooks extends Omit<ReceiverHooks, 'createDecoder'> {
@@ -18,9 +18,8 @@ export interface TemporalReceiverHooks extends Omit<ReceiverHooks, 'createDecode
  * reported. Never throws, never outputs a drifted frame.
  */
 export class TemporalStreamReceiver {
-  readonly #queue = new SerialQueue();
+  readonly #backlog: FrameBacklog<semface.v1.Frame>;
   readonly #hooks: TemporalReceiverHooks;
-  readonly #maxPending: number;
   readonly #keyRequests: KeyFrameRequestLimiter;
   #decoder: Promise<TemporalFrameDecoder> | undefined;
   #lastSeq: number | undefined;
@@ -29,23 +28,24 @@ export class TemporalStreamReceiver {
 
   constructor(hooks: TemporalReceiverHooks, maxPending: number, keyRequestIntervalMs: number) {
     this.#hooks = hooks;
-    this.#maxPending = maxPending;
+    this.#backlog = new FrameBacklog(maxPending, (frame) => this.#decode(frame));
     this.#keyRequests = new KeyFrameRequestLimiter(() => hooks.requestKeyFrame(), keyRequestIntervalMs);
   }
 
-  /** Queues one received frame for decoding. */
+  /**
+   * Queues one received frame for decoding. With `maxPending` frames waiting, a key packet replaces
+   * them all (it restarts the stream); any other packet, identity packets included (they are residuals
+   * too), is shed, and the sequence gap it leaves asks for a key frame.
+   */
   push(frame: semface.v1.Frame): void {
     if (this.#closed) return;
-    if (this.#queue.pending >= this.#maxPending && frame.kind === FrameKind.delta) {
-      // Decoding cannot keep up: shed the delta; the sequence gap it leaves asks for a key frame.
-      return;
-    }
-    void this.#queue.run(() => this.#decode(frame));
+    this.#backlog.push(frame, frame.kind === FrameKind.key ? () => true : undefined);
   }
 
   /** Stops decoding; queued frames are discarded. */
   close(): void {
     this.#closed = true;
+    this.#backlog.close();
   }
 
   async #decode(frame: semface.v1.Frame): Promise<void> {

@@ -38,6 +38,8 @@ describe('resolveConnectOptions', () => {
       { token: 't', coding: 1 },
       { token: 't', targetKbps: '2' },
       { token: 't', frameRate: Number.NaN },
+      { token: 't', maxRemoteStreams: 2.5 },
+      { token: 't', maxRemoteFrameBytes: '16384' },
       { token: 't', nope: 1 },
     ];
     for (const o of bad)
@@ -52,6 +54,10 @@ describe('resolveConnectOptions', () => {
       { token: 't', rateIndex: 256 },
       { token: 't', pingIntervalMs: 10 },
       { token: 't', maxPendingFrames: 0 },
+      { token: 't', maxRemoteStreams: 0 },
+      { token: 't', maxRemoteStreams: 257 },
+      { token: 't', maxRemoteStreamsTotal: 0 },
+      { token: 't', maxRemoteFrameBytes: 63 },
       { token: 't', pingIntervalMs: 5000, idleTimeoutMs: 4000 },
       { token: 't', coding: 'svc' },
       { token: 't', targetKbps: -1 },

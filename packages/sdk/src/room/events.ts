@@ -42,6 +42,25 @@ export interface DescriptorEvent {
 }
 
 /** Events of a {@link Room}. */
+/**
+ * An identity-code frame (issue 13: recognition-grade identity code, biometric). Only reaches subscribers
+ * whose token grants `identity_code`. Decode / compare with `ReceiverHeads.verify({ identityCode: code })`.
+ */
+export interface IdentityCodeEvent {
+  readonly participantId: string;
+  readonly identity: string;
+  readonly stream: number;
+  readonly seq: number;
+  readonly modelId: string;
+  /** The identity-code packet (docs/bitstream.md, "Identity code"). */
+  readonly code: Uint8Array;
+  /** Rate point named in the packet header. */
+  readonly rateIndex: number;
+  readonly captureTimeUs: number;
+  /** Whole packet size in bits. */
+  readonly bits: number;
+}
+
 export interface RoomEvents {
   /** Someone entered the room (also after a reconnect, for everyone present, with new ids). */
   participantJoined: Participant;
@@ -49,6 +68,7 @@ export interface RoomEvents {
   participantLeft: Participant & { readonly reason: string };
   /** A descriptor frame decoded. */
   descriptor: DescriptorEvent;
+  identityCode: IdentityCodeEvent;
   /** A subscriber asked for a key frame on one of our streams; the next frame of it is a key frame. */
   keyFrameRequested: { readonly stream: number; readonly requesterId: string };
   /** A problem. `error.fatal` says whether the room is finished (then `disconnected` follows). */

@@ -9,7 +9,14 @@ import {
   frameKindName,
   isValidRoomName,
   type semface,
+  FrameCoding,
 } from '@semface/protocol';
+import {
+  IDENTITY_CODE_VERSION,
+  type IdentityCodeModel,
+  encodeIdentityCode,
+  peekIdentityCode,
+} from '@semface/codec-core/portable';
 import { loadDefaultCodec } from '../codec/default-codec.js';
 import type { DecodedCodecFrame, DescriptorCodec } from '../codec/descriptor-codec.js';
 import { DESCRIPTOR_LENGTH, PROFILE_NAMES, type ProfileName } from '../codec/layout.js';
@@ -39,7 +46,14 @@ import { type PublishLane, StreamPublisher } from '../media/stream-publisher.js'
 import { StreamReceiver } from '../media/stream-receiver.js';
 import { TemporalStreamReceiver } from '../media/temporal-stream-receiver.js';
 import type { ResolvedConnectOptions } from '../options/connect-options.js';
-import type { DescriptorEvent, DescriptorHead, Participant, RoomEvents } from './events.js';
+import type {
+  DescriptorEvent,
+  DescriptorHead,
+  IdentityCodeEvent,
+  Participant,
+  RoomEvents,
+} from './events.js';
+import { RemoteFrameGate } from './remote-frame-gate.js';
 
 /** Lifecycle of a room. */
 export type RoomState = 'connecting' | 'connected' | 'reconnecting' | 'disposed';
@@ -102,6 +116,10 @@ export class Room {
   readonly #participants = new Map<string, Participant>();
   readonly #publishers = new Map<string, StreamPublisher>();
   readonly #receivers = new Map<string, StreamReceiver | TemporalStreamReceiver>();
+  /** Caps what remote publishers can make us allocate: checked before a receiver is created. */
+  readonly #gate: RemoteFrameGate;
+  /** Next sequence number of identity-code frames per stream. */
+  readonly #identityCodeSeq = new Map<number, number>();
   /** Streams seen per publisher identity, to ask for key frames after a reconnect. */
   readonly #knownStreams = new Map<string, Set<number>>();
   readonly #pings = new Map<number, { sentAt: number; resolve(ms: number): void }>();
@@ -116,6 +134,8 @@ export class Room {
   #pendingJoin: PendingJoin | undefined;
   #codec: Promise<DescriptorCodec> | undefined;
   #clockOffsetMs = 0;
+  /** Wire bytes of sockets before the current one. */
+  readonly #wireBase = { sent: 0, received: 0 };
   #rttMs: number | undefined;
   #nonce = 0;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
@@ -127,6 +147,7 @@ export class Room {
     this.#url = url;
     this.#opts = opts;
     this.#events = new TypedEmitter<RoomEvents>((event, err) => this.#onListenerError(event, err));
+    this.#gate = new RemoteFrameGate(opts, (err) => this.#emitError(err));
     this.#deliver = new Promise((resolve) => {
       this.#openDelivery = resolve;
     });
@@ -185,6 +206,20 @@ export class Room {
     return {
       canPublish: this.#session?.canPublish ?? false,
       canSubscribe: this.#session?.canSubscribe ?? false,
+    };
+  }
+
+  /**
+   * Bytes of WebSocket messages this client sent and received since it connected (all sockets
+   * across reconnects; WebSocket and TCP/IP headers not included), and the protocol version of the
+   * current socket. What the network carries, unlike the codec's payload bits.
+   */
+  get wireStats(): { readonly protocolVersion: 1 | 2; readonly bytesSent: number; readonly bytesReceived: number } {
+    const s = this.#socket;
+    return {
+      protocolVersion: s?.protocolVersion ?? 1,
+      bytesSent: this.#wireBase.sent + (s?.bytesSent ?? 0),
+      bytesReceived: this.#wireBase.received + (s?.bytesReceived ?? 0),
     };
   }
 
@@ -282,6 +317,88 @@ export class Room {
     return this.#publish(descriptor, { ...options, profile: 'identity' }, 'identity', true);
   }
 
+  /**
+   * Sends a recognition-grade identity code (issue 13; biometric) as an IDENTITY_CODE frame, which the
+   * relay caches for late joiners and forwards only to subscribers whose token grants `identity_code`.
+   * Needs the connect option `publishIdentityCode: true` (off by default). `input` is either the
+   * recogniser embedding (coded here with `model` at `identityCodeRateIndex`) or an already coded packet
+   * (codec-core `encodeIdentityCode`). Send again when the identity is refreshed.
+   * @throws NotAllowedError without the opt-in or the publish grant, NotJoinedError, RoomDisposedError.
+   */
+  async publishIdentityCode(
+    input: Float32Array | Uint8Array,
+    options: { readonly stream?: number; readonly model?: IdentityCodeModel; readonly captureTimeUs?: number } = {},
+  ): Promise<PublishedFrame | null> {
+    this.#assertUsable();
+    if (!this.#opts.publishIdentityCode)
+      throw new NotAllowedError('identity codes are off: connect with publishIdentityCode: true to send them');
+    const session = this.#session;
+    if (session && !session.canPublish) throw new NotAllowedError('the token has no publish grant');
+    if (this.#roomName === undefined && this.#state === 'connected') throw new NotJoinedError();
+    const stream = options.stream ?? 0;
+    if (!Number.isInteger(stream) || stream < 0 || stream > WireLimits.maxStreamId)
+      throw new RangeError(`stream must be an integer in [0, ${WireLimits.maxStreamId}]`);
+    let payload: Uint8Array;
+    if (input instanceof Uint8Array) {
+      payload = Uint8Array.from(input);
+      if (peekIdentityCode(payload).version !== IDENTITY_CODE_VERSION)
+        throw new RangeError('not an identity-code packet of a version this SDK writes');
+    } else {
+      if (!options.model) throw new TypeError('coding an embedding needs options.model (an IdentityCodeModel)');
+      try {
+        payload = encodeIdentityCode(options.model, input, this.#opts.identityCodeRateIndex);
+      } catch (err) {
+        throw new EncodeError(`encoding the identity code failed: ${(err as Error).message}`, { cause: err });
+      }
+    }
+    const head = peekIdentityCode(payload);
+    const seq = this.#identityCodeSeq.get(stream) ?? 0;
+    this.#identityCodeSeq.set(stream, seq + 1);
+    const captureTimeUs = Math.round((options.captureTimeUs ?? Date.now() * 1000) + this.#clockOffsetMs * 1000);
+    const modelId = `idcode:${head.modelId}`;
+    const sent =
+      this.#canSend() &&
+      this.#socket!.send({
+        frame: {
+          stream,
+          seq,
+          captureTimeUs,
+          kind: FrameKind.identityCode,
+          profile: PROFILE_NAMES.indexOf('identity'),
+          modelId,
+          payload,
+        },
+      });
+    if (!sent) return null;
+    return { stream, seq, kind: 'identityCode', profile: 'identity', modelId, bits: payload.length * 8, captureTimeUs };
+  }
+
+  #onIdentityCode(frame: semface.v1.Frame): void {
+    let head: ReturnType<typeof peekIdentityCode>;
+    try {
+      head = peekIdentityCode(frame.payload);
+    } catch (err) {
+      this.#emitError(
+        new FrameDecodeError(frame.participantId, frame.stream, Number(frame.seq), 'identity-code frame undecodable', {
+          cause: err,
+        }),
+      );
+      return;
+    }
+    const event: IdentityCodeEvent = {
+      participantId: frame.participantId,
+      identity: this.#participants.get(frame.participantId)?.identity ?? '',
+      stream: frame.stream,
+      seq: Number(frame.seq),
+      modelId: frame.modelId,
+      code: Uint8Array.from(frame.payload),
+      rateIndex: head.rateIndex,
+      captureTimeUs: Number(frame.captureTimeUs),
+      bits: frame.payload.length * 8,
+    };
+    this.#events.emit('identityCode', event);
+  }
+
   /** Asks a publisher for a key frame on one of its streams. */
   requestKeyFrame(participantId: string, stream = 0): void {
     this.#assertUsable();
@@ -332,6 +449,11 @@ export class Room {
       throw new TypeError('token function must return a non-empty string');
     const WebSocketImpl = await resolveWebSocket(o.WebSocket);
     const sock = await RelaySocket.open(WebSocketImpl, this.#url, { signal, timeoutMs: o.connectTimeoutMs });
+    const old = this.#socket;
+    if (old) {
+      this.#wireBase.sent += old.bytesSent;
+      this.#wireBase.received += old.bytesReceived;
+    }
     this.#socket = sock;
     this.#live = false;
     sock.onEnvelope = (env) => this.#dispatch(env);
@@ -339,11 +461,25 @@ export class Room {
     sock.onProtocolError = (err) => this.#emitError(err);
     try {
       const helloAt = performance.now();
-      sock.send({ hello: { protocolVersion: PROTOCOL_VERSION, token, client: o.client } });
+      sock.send({
+        hello: {
+          protocolVersion: Math.min(o.protocolVersion, PROTOCOL_VERSION),
+          token,
+          client: o.client,
+          bundleIntervalMs: o.bundleIntervalMs,
+        },
+      });
       const env = await sock.next(['welcome'], { signal, timeoutMs: o.connectTimeoutMs, what: 'Welcome' });
       const w = env.welcome as semface.v1.Welcome;
       const rtt = performance.now() - helloAt;
       this.#clockOffsetMs = Number(w.serverTimeMs) + rtt / 2 - Date.now();
+      if (w.protocolVersion >= 2) {
+        sock.useProtocolV2({
+          maxTracks: o.maxRemoteTracks,
+          relayNowMs: () => Date.now() + this.#clockOffsetMs,
+          bundleIntervalMs: o.bundleIntervalMs,
+        });
+      }
       this.#session = {
         participantId: w.participantId,
         identity: w.identity,
@@ -492,6 +628,7 @@ export class Room {
     this.#pendingJoin?.reject(new RoomDisposedError());
     for (const r of this.#receivers.values()) r.close();
     this.#receivers.clear();
+    this.#gate.clear();
     this.#participants.clear();
     this.#pings.clear();
     for (const head of this.#heads) this.#disposeHead(head);
@@ -601,6 +738,11 @@ export class Room {
 
   #onFrame(frame: semface.v1.Frame): void {
     if (this.#roomName === undefined) return;
+    if (!this.#gate.admit(frame)) return;
+    if (frame.kind === FrameKind.identityCode) {
+      this.#onIdentityCode(frame);
+      return;
+    }
     const pid = frame.participantId;
     // A temporal stream's key, delta and identity frames share one decoder; intra identity frames have their own.
     const temporal = isTemporalModelId(frame.modelId);
@@ -684,6 +826,7 @@ export class Room {
   }
 
   #dropReceivers(participantId: string): void {
+    this.#gate.forget(participantId);
     const prefix = `${participantId}\u0000`;
     for (const [key, r] of this.#receivers) {
       if (!key.startsWith(prefix)) continue;
@@ -766,6 +909,7 @@ export class Room {
             profile: PROFILE_NAMES.indexOf(encoded.profile),
             modelId: encoded.modelId,
             payload: encoded.payload,
+            coding: isTemporalModelId(encoded.modelId) ? FrameCoding.temporal : FrameCoding.intra,
           },
         });
       if (!sent) {

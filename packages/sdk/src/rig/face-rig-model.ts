@@ -1,0 +1,131 @@
+import { DESCRIPTOR_LENGTH, DescriptorField, fieldLength } from '@semface/codec-core/layout';
+import { RigModelError } from '../errors.js';
+import { FACE_RIG_DATA } from './generated/face-rig-data.js';
+import { RIG_VERTICES } from './landmarks.js';
+
+/**
+ * The part of a face model (the extractor's `FaceModel`, the viewer's `FaceModelData`) the rig needs:
+ * the mean shape and the expression basis, in the model's canonical frame (x to the image right, y down,
+ * z into the image; outer eye corners 1 unit apart).
+ */
+export interface FaceShapeSource {
+  readonly vertexCount: number;
+  /** `vertexCount * 3`. */
+  readonly meanShape: Float32Array;
+  /** Expression rows of `vertexCount * 3` (each row = direction x std). */
+  readonly expressionBasis: Float32Array;
+}
+
+/**
+ * The rows of the face model at the vertices the rig measures ({@link RIG_VERTICES}): enough to rebuild
+ * those vertices' canonical positions from a descriptor's expression coefficients (`mean + Σ c_k B_k`),
+ * ~40 vertices instead of 468. Identity coefficients are left out on purpose: the `expression` stream
+ * profile (the one for animation) does not carry them, so the rig gives the same weights with or
+ * without identity in the stream.
+ */
+export class FaceRigModel {
+  /** Mesh vertex indices of the rows, sorted. */
+  readonly vertices: readonly number[];
+  /** `vertices.length * 3` canonical mean positions (model units: outer eye corners 1 apart). */
+  readonly mean: Float32Array;
+  /** `expressionCount` rows of `vertices.length * 3`. */
+  readonly basis: Float32Array;
+  readonly expressionCount: number;
+  private readonly rowOf: Map<number, number>;
+
+  constructor(vertices: readonly number[], mean: Float32Array, basis: Float32Array) {
+    const d = vertices.length * 3;
+    if (d === 0 || mean.length !== d || basis.length % d !== 0) {
+      throw new RigModelError(`rig model: ${vertices.length} vertices, mean ${mean.length}, basis ${basis.length}`);
+    }
+    const count = basis.length / d;
+    if (count > fieldLength('expression')) {
+      throw new RigModelError(`rig model: ${count} expression rows, the descriptor has ${fieldLength('expression')}`);
+    }
+    for (const a of [mean, basis]) {
+      for (const x of a) if (!Number.isFinite(x)) throw new RigModelError('rig model: non-finite values');
+    }
+    this.vertices = Object.freeze([...vertices]);
+    this.mean = mean;
+    this.basis = basis;
+    this.expressionCount = count;
+    this.rowOf = new Map(vertices.map((v, i) => [v, i]));
+  }
+
+  /** Keeps the rig's rows of a full face model. */
+  static fromFaceModel(model: FaceShapeSource, vertices: readonly number[] = RIG_VERTICES): FaceRigModel {
+    const full = model.vertexCount * 3;
+    if (model.meanShape.length !== full || model.expressionBasis.length % full !== 0) {
+      throw new RigModelError('face model: mean shape / expression basis sizes do not match vertexCount');
+    }
+    for (const v of vertices) {
+      if (!Number.isInteger(v) || v < 0 || v >= model.vertexCount) {
+        throw new RigModelError(`face model has no vertex ${v} (${model.vertexCount} vertices)`);
+      }
+    }
+    const count = model.expressionBasis.length / full;
+    const d = vertices.length * 3;
+    const mean = new Float32Array(d);
+    const basis = new Float32Array(count * d);
+    vertices.forEach((v, i) => {
+      for (let c = 0; c < 3; c++) {
+        mean[i * 3 + c] = model.meanShape[v * 3 + c]!;
+        for (let k = 0; k < count; k++) basis[k * d + i * 3 + c] = model.expressionBasis[k * full + v * 3 + c]!;
+      }
+    });
+    return new FaceRigModel(vertices, mean, basis);
+  }
+
+  /** Row of mesh vertex `v` in {@link vertices}; throws for a vertex the model does not keep. */
+  row(v: number): number {
+    const r = this.rowOf.get(v);
+    if (r === undefined) throw new RigModelError(`rig model keeps no row for vertex ${v}`);
+    return r;
+  }
+
+  /**
+   * Canonical positions of the kept vertices for a descriptor (only its expression coefficients are
+   * read): `vertices.length * 3`, model units.
+   */
+  shape(descriptor: Float32Array, out = new Float64Array(this.mean.length)): Float64Array {
+    if (descriptor.length !== DESCRIPTOR_LENGTH) {
+      throw new RangeError(`expected ${DESCRIPTOR_LENGTH} descriptor values, got ${descriptor.length}`);
+    }
+    const d = this.mean.length;
+    for (let i = 0; i < d; i++) out[i] = this.mean[i]!;
+    const e0 = DescriptorField.expression.start;
+    for (let k = 0; k < this.expressionCount; k++) {
+      const c = descriptor[e0 + k]!;
+      if (c === 0) continue;
+      const o = k * d;
+      for (let i = 0; i < d; i++) out[i] = out[i]! + c * this.basis[o + i]!;
+    }
+    return out;
+  }
+}
+
+function decodeFloat32(base64: string): Float32Array {
+  const bin = atob(base64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const view = new DataView(bytes.buffer);
+  const out = new Float32Array(bytes.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}
+
+let defaultModel: FaceRigModel | undefined;
+
+/**
+ * The rig rows of the face model the extractor ships (packages/extractor/models/face-model), embedded in
+ * the SDK (generated by scripts/build-face-rig-data.mjs; `FACE_RIG_DATA.faceModelSha256` names the
+ * model), so receivers need no face-model files. Built once.
+ */
+export function defaultFaceRigModel(): FaceRigModel {
+  defaultModel ??= new FaceRigModel(
+    FACE_RIG_DATA.vertices,
+    decodeFloat32(FACE_RIG_DATA.mean),
+    decodeFloat32(FACE_RIG_DATA.basis),
+  );
+  return defaultModel;
+}
