@@ -7,6 +7,7 @@ import {
   decodeEnvelope,
   encodeCompactFrame,
   encodeEnvelope,
+  expandBundleEntries,
   foldCaptureTimeMs,
   unwrapCaptureTimeMs,
   wireMessageType,
@@ -50,8 +51,9 @@ async function open(url, token, room) {
   await new Promise((res) => {
     ws.on('message', (data) => {
       const bytes = new Uint8Array(data);
-      if (PROTOCOL === 2 && wireMessageType(bytes) === 'bundle') for (const b of decodeBundle(bytes)) onOne(b, res);
-      else onOne(bytes, res);
+      if (PROTOCOL === 2 && wireMessageType(bytes) === 'bundle') {
+        for (const b of expandBundleEntries(decodeBundle(bytes))) onOne(b, res);
+      } else onOne(bytes, res);
     });
     ws.send(encodeEnvelope({ hello: { protocolVersion: PROTOCOL, token, client: 'bench' } }));
   });

@@ -28,7 +28,9 @@ function readNpy(path) {
   const headerLen = buf.readUInt16LE(8);
   const header = buf.subarray(10, 10 + headerLen).toString('latin1');
   const [, rows, cols] = header.match(/'shape': \((\d+), (\d+)\)/).map(Number);
-  const data = new Float32Array(buf.buffer.slice(buf.byteOffset + 10 + headerLen, buf.byteOffset + 10 + headerLen + rows * cols * 4));
+  const data = new Float32Array(
+    buf.buffer.slice(buf.byteOffset + 10 + headerLen, buf.byteOffset + 10 + headerLen + rows * cols * 4),
+  );
   return Array.from({ length: rows }, (_, i) => data.subarray(i * cols, (i + 1) * cols));
 }
 
@@ -39,13 +41,20 @@ function descriptors() {
     const cache = join(root, 'artifacts/bench/wire-clips.npy');
     if (!existsSync(cache)) {
       mkdirSync(dirname(cache), { recursive: true });
-      const clips = readdirSync(videos).filter((f) => f.endsWith('.mp4')).sort().slice(0, 3);
+      const clips = readdirSync(videos)
+        .filter((f) => f.endsWith('.mp4'))
+        .sort()
+        .slice(0, 3);
       const parts = [];
       for (const [i, clip] of clips.entries()) {
         const o = join(root, `artifacts/bench/wire-clip${i}.npy`);
-        execFileSync('node', [join(root, 'packages/cli/dist/bin.js'), 'extract', join(videos, clip), '-o', o], {
-          stdio: 'ignore',
-        });
+        execFileSync(
+          'node',
+          [join(root, 'packages/cli/dist/bin.js'), 'extract', join(videos, clip), '-o', o],
+          {
+            stdio: 'ignore',
+          },
+        );
         parts.push(...readNpy(o));
       }
       const rows = parts.length;
@@ -57,7 +66,9 @@ function descriptors() {
       pre[6] = 1;
       pre.writeUInt16LE(h.length, 8);
       const body = Buffer.alloc(rows * DESCRIPTOR_LENGTH * 4);
-      parts.forEach((d, i) => Buffer.from(d.buffer, d.byteOffset, d.byteLength).copy(body, i * DESCRIPTOR_LENGTH * 4));
+      parts.forEach((d, i) =>
+        Buffer.from(d.buffer, d.byteOffset, d.byteLength).copy(body, i * DESCRIPTOR_LENGTH * 4),
+      );
       writeFileSync(cache, Buffer.concat([pre, h, body]));
     }
     const rows = readNpy(cache);
@@ -100,7 +111,9 @@ const server = createRelayServer({ tokenSecret: secret, port: 0, logLevel: 'warn
 const addr = await server.start();
 const { source, rows } = descriptors();
 const frames = rows.slice(0, FRAMES);
-out(`# wire cost of one face stream: ${frames.length} frames at ${FPS} fps, target ${TARGET} kbit/s, ${source}`);
+out(
+  `# wire cost of one face stream: ${frames.length} frames at ${FPS} fps, target ${TARGET} kbit/s, ${source}`,
+);
 
 const settings = [
   { name: 'v1 (protobuf frames)', protocolVersion: 1, bundleIntervalMs: 0 },
@@ -111,9 +124,20 @@ const settings = [
 const results = [];
 for (const [k, s] of settings.entries()) {
   const room = `wire${k}`;
-  const opts = { protocolVersion: s.protocolVersion, bundleIntervalMs: s.bundleIntervalMs, targetKbps: TARGET, frameRate: FPS };
-  const pub = await connect(addr.url, { token: await mintToken(secret, { identity: `pub${k}`, room }), ...opts });
-  const sub = await connect(addr.url, { token: await mintToken(secret, { identity: `sub${k}`, room }), ...opts });
+  const opts = {
+    protocolVersion: s.protocolVersion,
+    bundleIntervalMs: s.bundleIntervalMs,
+    targetKbps: TARGET,
+    frameRate: FPS,
+  };
+  const pub = await connect(addr.url, {
+    token: await mintToken(secret, { identity: `pub${k}`, room }),
+    ...opts,
+  });
+  const sub = await connect(addr.url, {
+    token: await mintToken(secret, { identity: `sub${k}`, room }),
+    ...opts,
+  });
   let decoded = 0;
   sub.on('descriptor', () => decoded++);
   const before = { pub: sockets(`dport = :${addr.port}`), relay: sockets(`sport = :${addr.port}`) };
@@ -148,7 +172,7 @@ for (const [k, s] of settings.entries()) {
     upIpKbps: kbps(up.bytes + up.segs * up.header),
     downIpKbps: kbps(down.bytes + down.segs * down.header),
     downSegmentsPerSec: down.segs / seconds,
-    downOverheadBitsPerFrame: ((w.sub.bytesReceived * 8) - payloadBits) / frames.length,
+    downOverheadBitsPerFrame: (w.sub.bytesReceived * 8 - payloadBits) / frames.length,
   };
   results.push(r);
   pub.dispose();
@@ -158,7 +182,9 @@ for (const [k, s] of settings.entries()) {
 await server.close();
 
 const f2 = (v) => v.toFixed(2);
-out('| setting | payload kbit/s | pub -> relay messages | relay -> sub messages | pub -> relay IP | relay -> sub IP | segments/s down | framing bits/frame down | decoded |');
+out(
+  '| setting | payload kbit/s | pub -> relay messages | relay -> sub messages | pub -> relay IP | relay -> sub IP | segments/s down | framing bits/frame down | decoded |',
+);
 out('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
   out(
@@ -166,6 +192,9 @@ for (const r of results) {
   );
 }
 mkdirSync(join(root, 'artifacts/bench'), { recursive: true });
-writeFileSync(join(root, 'artifacts/bench/wire.json'), JSON.stringify({ source, fps: FPS, targetKbps: TARGET, results }, null, 2));
+writeFileSync(
+  join(root, 'artifacts/bench/wire.json'),
+  JSON.stringify({ source, fps: FPS, targetKbps: TARGET, results }, null, 2),
+);
 out('JSON artifacts/bench/wire.json');
 process.exit(0);

@@ -1,4 +1,5 @@
 import {
+  FOLLOW_ON_FLAG,
   FrameKind,
   RelayErrorCode,
   compactFrameOverhead,
@@ -8,6 +9,7 @@ import {
   encodeBundle,
   encodeCompactFrame,
   encodeEnvelope,
+  expandBundleEntries,
   wireMessageType,
 } from '@semface/protocol';
 import { type DescriptorEvent, type Room, connect } from '@semface/sdk';
@@ -25,7 +27,7 @@ class RawV2 {
     ws.on('message', (d: Buffer) => {
       const b = new Uint8Array(d);
       this.messages.push(b);
-      this.entries.push(...(wireMessageType(b) === 'bundle' ? decodeBundle(b) : [b]));
+      this.entries.push(...(wireMessageType(b) === 'bundle' ? expandBundleEntries(decodeBundle(b)) : [b]));
     });
     this.closed = new Promise((r) => ws.once('close', (code) => r(code)));
   }
@@ -131,6 +133,9 @@ describe('protocol v2 over a real relay', () => {
     const frameMessages = raw.messages.filter((m) => wireMessageType(m) !== 'envelope');
     expect(frameMessages.some((m) => wireMessageType(m) === 'bundle')).toBe(true);
     expect(frameMessages.length).toBeLessThan(N / 2);
+    // Inside bundles, the next frame of a track travels as a 3-byte follow-on frame.
+    const raws = frameMessages.filter((m) => wireMessageType(m) === 'bundle').flatMap((m) => decodeBundle(m));
+    expect(raws.some((e) => (e[0]! & FOLLOW_ON_FLAG) !== 0)).toBe(true);
   });
 
   it('fuzz: 10,000 mutated v2 messages get typed errors only; healthy v1 and v2 subscribers lose nothing', async () => {

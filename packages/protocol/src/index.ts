@@ -48,6 +48,7 @@ export {
 } from './wire/compact-frame.js';
 export { BUNDLE_MARKER, MAX_BUNDLE_ENTRIES, encodeBundle, decodeBundle } from './wire/bundle.js';
 export { type WireMessageType, wireMessageType } from './wire/wire-message.js';
+export { FOLLOW_ON_FLAG, compressBundleEntries, expandBundleEntries } from './wire/bundle-frames.js';
 
 import type { semface } from './generated/semface.js';
 /** Plain-object shapes of the wire messages (`semface.v1.I*`). */

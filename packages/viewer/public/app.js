@@ -28,10 +28,63 @@ const browser = {
   seqCamera: new Map(),
   drawnAt: new Map(),
 };
+/**
+ * The VRM avatar (build/semface-vrm.js: three.js + three-vrm + the SDK rig), driven by the descriptors
+ * this page decodes; needs page decoding (the server sends meshes, not descriptors). A dropped .vrm
+ * file replaces the built-in avatar.
+ */
+const vrm = {
+  view: null,
+  error: null,
+  queued: null,
+  drive(descriptor) {
+    if (vrm.view) vrm.view.drive(descriptor);
+    else vrm.queued = descriptor;
+  },
+  async load(file) {
+    if (!vrm.view) return;
+    try {
+      await vrm.view.loadVrm(await file.arrayBuffer(), file.name);
+      $('vrm-label').textContent = vrm.view.label;
+    } catch (err) {
+      vrm.error = err.message;
+      $('vrm-label').textContent = `could not load ${file.name}: ${err.message}`;
+    }
+  },
+};
+import('./build/semface-vrm.js')
+  .then(({ createVrmView }) => createVrmView($('vrm')))
+  .then((view) => {
+    vrm.view = view;
+    $('vrm-label').textContent = view.label;
+    if (vrm.queued) view.drive(vrm.queued);
+  })
+  .catch((err) => {
+    vrm.error = err.message;
+    $('vrm-label').textContent = `unavailable: ${err.message}`;
+  });
+const vrmPanel = $('vrm-panel');
+vrmPanel.addEventListener('dragover', (ev) => {
+  ev.preventDefault();
+  vrmPanel.classList.add('dragging');
+});
+vrmPanel.addEventListener('dragleave', () => vrmPanel.classList.remove('dragging'));
+vrmPanel.addEventListener('drop', (ev) => {
+  ev.preventDefault();
+  vrmPanel.classList.remove('dragging');
+  const file = ev.dataTransfer?.files?.[0];
+  if (file) vrm.load(file);
+});
+$('vrm-file').addEventListener('change', (ev) => {
+  const file = ev.target.files?.[0];
+  if (file) vrm.load(file);
+});
+
 /** For tests: live numbers and a pixel probe. */
 window.semfaceViewer = {
   state,
   browser,
+  vrm,
   renderer: renderer.name,
   foregroundPixels: () => countForegroundPixels(renderer.canvas),
 };
@@ -80,6 +133,7 @@ async function startBrowserDecode(cfg) {
     {
       avatar(a) {
         browser.decoded++;
+        vrm.drive(a.descriptor);
         browser.descriptors.set(a.seq, a.descriptor);
         browser.decodeMs.set(a.seq, a.decodeMs);
         browser.decodeMs.delete(a.seq - 100);
@@ -153,6 +207,7 @@ function onJson(m) {
     } else {
       const why = requested === 'server' ? 'as requested' : (offer?.reason ?? 'page decoding not offered');
       setDecodeSide('server', `server (${why})`);
+      $('vrm-hint').textContent = 'The VRM avatar needs page decoding (descriptors): open the page without ?decode=server.';
     }
     $('codec-model').textContent = m.codecModelId;
     $('face-model').textContent = m.faceModel;
@@ -160,6 +215,9 @@ function onJson(m) {
   } else if (m.type === 'stats') {
     state.stats = m;
     $('bitrate').textContent = fmt(m.bitrateKbps, 2);
+    $('wire-down').textContent = fmt(m.wireKbps.down, 2);
+    $('wire-up').textContent = fmt(m.wireKbps.up, 2);
+    $('wire-protocol').textContent = m.wireProtocol;
     $('bits-last').textContent = fmt(m.bitsPerFrame.last, 0);
     $('bits-mean').textContent = fmt(m.bitsPerFrame.mean, 0);
     $('frames').textContent = m.frames;

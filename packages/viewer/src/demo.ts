@@ -176,7 +176,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const receiver = new AvatarReceiver(receiverRoom, fitter);
     const understanding = headsLoad.heads ? new FaceUnderstanding(receiverRoom, headsLoad.heads) : undefined;
     if (understanding) cleanups.push(() => understanding.close());
-    const sender = new FaceSender(detector, fitter, await join('demo-sender'));
+    const senderRoom = await join('demo-sender');
+    const sender = new FaceSender(detector, fitter, senderRoom);
     const codecModelId = describeCodec(codec, o);
     const board = new DemoStatsBoard();
     board.headsLoaded(understanding !== undefined, headsLoad.reason);
@@ -307,7 +308,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       pages.broadcastBinary(encodeBinaryMessage(BinaryKind.avatarMesh, header, positions, a.colors));
     });
     receiver.on('decodeError', (err) => log(`decode error: ${err.message}`));
-    const statsTimer = setInterval(() => pages.broadcastJson({ type: 'stats', ...board.snapshot() }), 250);
+    const statsTimer = setInterval(() => {
+      const up = senderRoom.wireStats;
+      const down = receiverRoom.wireStats;
+      board.wireSample(up.bytesSent, down.bytesReceived, down.protocolVersion);
+      pages.broadcastJson({ type: 'stats', ...board.snapshot() });
+    }, 250);
     cleanups.push(async () => clearInterval(statsTimer));
 
     const started = nowMs();

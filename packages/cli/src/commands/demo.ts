@@ -53,6 +53,7 @@ function summary(r: DemoReport): string {
   return [
     `frames decoded ${r.frames} (sent ${r.framesSent}, no face ${r.framesWithoutFace}), ${r.durationSeconds.toFixed(1)} s`,
     `${r.coding} coding: bit rate ${r.bitrateKbps.toFixed(2)} kbit/s, bits/frame mean ${r.bitsPerFrame.mean?.toFixed(0) ?? 'n/a'}`,
+    `wire (relay messages, protocol v${r.wireProtocol}): ${r.wireKbps.down.toFixed(2)} kbit/s to the receiver, ${r.wireKbps.up.toFixed(2)} kbit/s from the sender`,
     `capture -> decoded: median ${ms(r.captureToDecodedMs.medianMs)}, p99 ${ms(r.captureToDecodedMs.p99Ms)}`,
     `capture -> drawn:   median ${ms(r.captureToDrawnMs.medianMs)}, p99 ${ms(r.captureToDrawnMs.p99Ms)} (${r.captureToDrawnMs.count} frames)`,
     `camera -> drawn:    median ${ms(r.cameraToDrawnMs.medianMs)}, p99 ${ms(r.cameraToDrawnMs.p99Ms)} (${r.cameraToDrawnMs.count} frames)`,

@@ -7,7 +7,8 @@ import { FrameKind, type FrameKindValue } from '../frame-kind.js';
  * stream, model id, profile, coding) travels once per track in a `Track` Envelope; what is left is
  *
  * ```
- *  byte 0        1 K K 0 0 0 0 0    bit 7 = 1 (compact frame), K = kind - 1, bits 4..0 reserved (0)
+ *  byte 0        1 K K 0 0 0 0 0    bit 7 = 1 (compact frame), K = kind - 1, bits 4..0 reserved (0;
+ *                                   bit 4 marks a follow-on frame inside a bundle, see bundle-frames.ts)
  *  varint        track              relay -> subscriber: the relay's track number; publisher -> relay: stream id
  *  u8            seq                per-track sequence number modulo 256
  *  u16 (BE)      time               capture time, Unix epoch milliseconds modulo 65,536 (relay clock)

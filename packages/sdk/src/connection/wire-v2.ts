@@ -11,6 +11,8 @@ import {
   encodeBundle,
   encodeCompactFrame,
   encodeEnvelope,
+  expandBundleEntries,
+  compressBundleEntries,
   foldCaptureTimeMs,
   semface,
   unwrapCaptureTimeMs,
@@ -97,7 +99,7 @@ export class WireV2 {
    * @throws errors of @semface/protocol for malformed messages, RangeError for a frame on an unknown track.
    */
   decode(bytes: Uint8Array): DecodedEnvelope[] {
-    const parts = wireMessageType(bytes) === 'bundle' ? decodeBundle(bytes) : [bytes];
+    const parts = wireMessageType(bytes) === 'bundle' ? expandBundleEntries(decodeBundle(bytes)) : [bytes];
     const out: DecodedEnvelope[] = [];
     for (const p of parts) {
       if (wireMessageType(p) === 'frame') {
@@ -150,5 +152,5 @@ export class WireV2 {
 
 /** Packs queued wire messages into one bundle (or sends a lone message as is). */
 export function packBundle(messages: readonly Uint8Array[]): Uint8Array {
-  return messages.length === 1 ? messages[0]! : encodeBundle(messages);
+  return messages.length === 1 ? messages[0]! : encodeBundle(compressBundleEntries(messages));
 }

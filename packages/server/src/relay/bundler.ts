@@ -1,4 +1,4 @@
-import { encodeBundle } from '@semface/protocol';
+import { compressBundleEntries, encodeBundle } from '@semface/protocol';
 import type { Outgoing } from './outbound-queue.js';
 
 /**
@@ -39,7 +39,7 @@ export class Bundler {
       reliable ||= m.reliable;
       if (m.ingressMs > 0) ingressMs = Math.min(ingressMs, m.ingressMs);
     }
-    const bytes = encodeBundle(list.map((m) => m.bytes));
+    const bytes = encodeBundle(compressBundleEntries(list.map((m) => m.bytes)));
     this.#push({ bytes, reliable, stream: undefined, kind: undefined, ingressMs: 0 }, list);
   }
 

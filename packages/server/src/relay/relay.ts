@@ -9,6 +9,7 @@ import {
   WireLimits,
   decodeBundle,
   decodeCompactFrame,
+  expandBundleEntries,
   wireMessageType,
   decodeEnvelope,
   encodeEnvelope,
@@ -312,7 +313,7 @@ export class Relay {
     let parts: Uint8Array[];
     try {
       // Entries are views of the received Buffer (bundles) or the Buffer itself.
-      parts = wireMessageType(buf) === 'bundle' ? decodeBundle(buf) : [buf];
+      parts = wireMessageType(buf) === 'bundle' ? expandBundleEntries(decodeBundle(buf)) : [buf];
     } catch {
       conn.reject('malformed', 'invalid bundle');
       return;

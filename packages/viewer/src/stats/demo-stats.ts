@@ -16,6 +16,14 @@ export interface DemoStats {
   readonly keyFrames: number;
   /** Coded bit rate over the last 2 s at the receiver, kbit/s (codec packets, no relay framing). */
   readonly bitrateKbps: number;
+  /**
+   * What the network carries over the last 2 s, kbit/s: WebSocket messages sender -> relay (`up`)
+   * and relay -> receiver (`down`): codec payload plus relay framing, WebSocket and TCP/IP headers
+   * not included (`pnpm bench:wire` counts those).
+   */
+  readonly wireKbps: { readonly up: number; readonly down: number };
+  /** Relay protocol version of the receiver's connection (2: compact frames). */
+  readonly wireProtocol: number;
   /** Bits of the last decoded frame, and the mean over all. */
   readonly bitsPerFrame: { readonly last: number | null; readonly mean: number | null };
   /** Extractor time per frame (track/detect + fit), ms. */
@@ -78,6 +86,9 @@ export class DemoStatsBoard {
   #lastBits: number | null = null;
   #input = '';
   #headsLoaded = false;
+  /** Cumulative wire byte counters: [atMs, up, down], the last 2 s. */
+  #wire: Array<[number, number, number]> = [];
+  #wireProtocol = 1;
   #headsReason: string | undefined = NO_HEADS_TEXT;
   #headFrames = 0;
   #expression = NO_HEADS_TEXT;
@@ -142,6 +153,21 @@ export class DemoStatsBoard {
     this.#camera.add(ms);
   }
 
+  /** Cumulative WebSocket message bytes of the sender (sent) and receiver (received) at `atMs`. */
+  wireSample(upBytes: number, downBytes: number, protocol: number, atMs: number = nowMs()): void {
+    this.#wire.push([atMs, upBytes, downBytes]);
+    while (this.#wire.length > 2 && atMs - this.#wire[0]![0] > 2000) this.#wire.shift();
+    this.#wireProtocol = protocol;
+  }
+
+  #wireKbps(): { up: number; down: number } {
+    const first = this.#wire[0];
+    const last = this.#wire.at(-1);
+    if (!first || !last || last[0] <= first[0]) return { up: 0, down: 0 };
+    const s = (last[0] - first[0]) / 1000;
+    return { up: ((last[1] - first[1]) * 8) / s / 1000, down: ((last[2] - first[2]) * 8) / s / 1000 };
+  }
+
   snapshot(): DemoStats {
     return {
       frames: this.#frames,
@@ -149,6 +175,8 @@ export class DemoStatsBoard {
       framesWithoutFace: this.#noFace,
       keyFrames: this.#keys,
       bitrateKbps: this.#rate.bitsPerSecond(nowMs()) / 1000,
+      wireKbps: this.#wireKbps(),
+      wireProtocol: this.#wireProtocol,
       bitsPerFrame: { last: this.#lastBits, mean: this.#frames ? this.#bits / this.#frames : null },
       extractMs: this.#extract.summary(),
       captureToDecodedMs: this.#decoded.summary(),
