@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,24 @@ describe('listMediaSources', () => {
       'top.webp',
     ]);
     expect(list.map((s) => s.kind)).toEqual(['image', 'image', 'image', 'video', 'image']);
+  });
+
+  it('follows symlinked images and folders (datasets are often trees of links), each real folder once', async () => {
+    const links = await mkdtemp(join(tmpdir(), 'semface-links-'));
+    try {
+      await symlink(join(dir, 'a', '2.jpg'), join(links, 'linked.jpg'));
+      await symlink(join(dir, 'b'), join(links, 'bdir'));
+      await symlink(links, join(links, 'loop'));
+      await symlink(join(links, 'missing.jpg'), join(links, 'dangling.jpg'));
+      const list = await listMediaSources(links);
+      expect(list.map((s) => s.path.slice(links.length + 1))).toEqual([
+        'bdir/deep/z.PNG',
+        'bdir/x.mp4',
+        'linked.jpg',
+      ]);
+    } finally {
+      await rm(links, { recursive: true, force: true });
+    }
   });
 
   it('returns a single file as itself and rejects unknown extensions', async () => {

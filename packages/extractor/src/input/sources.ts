@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { InputNotFoundError, UnsupportedInputError } from '../errors.js';
 
@@ -50,15 +50,27 @@ function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function walk(dir: string, out: MediaSource[]): Promise<void> {
+async function walk(dir: string, out: MediaSource[], visited: Set<string>): Promise<void> {
+  // Datasets are often trees of links: follow them, but visit each real directory once (no loops).
+  const real = await realpath(dir);
+  if (visited.has(real)) return;
+  visited.add(real);
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => byCodePoint(a.name, b.name));
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      await walk(path, out);
-    } else if (entry.isFile()) {
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      const target = await stat(path).catch(() => undefined);
+      if (!target) continue; // a dangling link is not an input
+      isDir = target.isDirectory();
+      isFile = target.isFile();
+    }
+    if (isDir) {
+      await walk(path, out, visited);
+    } else if (isFile) {
       const kind = mediaKindOf(entry.name);
       if (kind) out.push({ path, kind });
     }
@@ -81,7 +93,7 @@ export async function listMediaSources(path: string): Promise<MediaSource[]> {
   }
   if (info.isDirectory()) {
     const out: MediaSource[] = [];
-    await walk(path, out);
+    await walk(path, out, new Set());
     return out;
   }
   const kind = mediaKindOf(path);
