@@ -167,6 +167,12 @@ describe.skipIf(!hasChromium || !existsSync(bundle))(
       expect(report.decodeMs.count).toBeGreaterThan(10);
       expect(report.headsMs.count).toBeGreaterThan(0);
       expect(Object.keys(report.expressionCounts).every((l) => FER2013_LABELS.includes(l))).toBe(true);
+      // A page decoding itself reports capture -> drawn too (it used to read '-').
+      expect(demo.report().captureToDrawnMs.count).toBeGreaterThan(0);
+      await expect.poll(() => page.textContent('#lat-drawn'), { timeout: 5_000 }).toMatch(/^\d+\.\d$/);
+      // The page shows what the wire carries beside the codec payload.
+      await expect.poll(() => page.textContent('#wire-down'), { timeout: 5_000 }).toMatch(/^\d+\.\d\d$/);
+      expect(demo.report().wireKbps.down).toBeGreaterThan(0);
       expect(errors).toEqual([]);
       process.stdout.write(
         `browser decode: ${report.frames} frames; decode ${ms(report.decodeMs)}, heads ${ms(report.headsMs)}, decode+heads ${ms(report.decodeAndHeadsMs)}, mesh ${ms(report.meshMs)}; max |page - server| ${report.agreement.maxAbsDiff} over ${report.agreement.compared} frames\n`,

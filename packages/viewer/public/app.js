@@ -150,6 +150,7 @@ async function startBrowserDecode(cfg) {
           colors: a.colors,
           receivedAt: performance.now(),
           browser: { decodeMs: a.decodeMs, meshMs: a.meshMs },
+          latencyMs: a.latencyMs,
         };
         requestAnimationFrame(draw);
       },
@@ -207,7 +208,8 @@ function onJson(m) {
     } else {
       const why = requested === 'server' ? 'as requested' : (offer?.reason ?? 'page decoding not offered');
       setDecodeSide('server', `server (${why})`);
-      $('vrm-hint').textContent = 'The VRM avatar needs page decoding (descriptors): open the page without ?decode=server.';
+      $('vrm-hint').textContent =
+        'The VRM avatar needs page decoding (descriptors): open the page without ?decode=server.';
     }
     $('codec-model').textContent = m.codecModelId;
     $('face-model').textContent = m.faceModel;
@@ -247,7 +249,17 @@ function draw() {
   const now = performance.now();
   if (f.browser) {
     if (ws.readyState === WebSocket.OPEN) {
-      ws.send(JSON.stringify({ type: 'drawn', decoder: 'browser', seq: f.header.seq, ...f.browser }));
+      // The page decoded this frame itself: capture -> decoded (relay clock) plus the wait for the draw.
+      const captureToDrawnMs = f.latencyMs + (now - f.receivedAt);
+      ws.send(
+        JSON.stringify({
+          type: 'drawn',
+          decoder: 'browser',
+          seq: f.header.seq,
+          captureToDrawnMs,
+          ...f.browser,
+        }),
+      );
     }
     $('page-decode').textContent = `${fmt(f.browser.decodeMs)} ms decode, ${fmt(f.browser.meshMs)} ms mesh`;
     if (state.camera) {

@@ -239,6 +239,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     pages.on('json', (m) => {
       if (m.type === 'drawn' && m.decoder === 'browser' && typeof m.seq === 'number') {
         browser.drawn(m.seq, Number(m.decodeMs), Number(m.meshMs));
+        // A page that decodes itself gets no mesh from here: its own capture -> drawn is the number.
+        if (typeof m.captureToDrawnMs === 'number' && Number.isFinite(m.captureToDrawnMs)) {
+          board.drawn(m.captureToDrawnMs);
+        }
       } else if (m.type === 'browserCamera' && typeof m.e2eMs === 'number') {
         browser.cameraDrawn(m.e2eMs);
         board.cameraDrawn(m.e2eMs);

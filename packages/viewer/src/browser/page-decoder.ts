@@ -39,6 +39,8 @@ export interface BrowserAvatar extends AvatarMesh {
   readonly decodeMs: number;
   /** Mesh building time, ms. */
   readonly meshMs: number;
+  /** Capture -> decoded in this page, ms (relay clock, from the SDK's descriptor event). */
+  readonly latencyMs: number;
 }
 
 /** What the page's heads said about one frame. */
@@ -114,6 +116,7 @@ export async function startBrowserDecode(
         descriptor: ev.descriptor,
         decodeMs: decodeTimes.get(ev.descriptor) ?? Number.NaN,
         meshMs: now() - t0,
+        latencyMs: ev.latencyMs,
       });
     } catch (err) {
       on.error?.(err as Error);
