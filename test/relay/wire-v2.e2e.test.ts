@@ -138,6 +138,39 @@ describe('protocol v2 over a real relay', () => {
     expect(raws.some((e) => (e[0]! & FOLLOW_ON_FLAG) !== 0)).toBe(true);
   });
 
+  it('across two nodes: a v2 publisher on one node reaches v1 and v2 subscribers on the other', async () => {
+    const { InProcessBus } = await import('@semface/server');
+    const bus = new InProcessBus();
+    const secret = relay.secret;
+    const a = await startRelay({ bus, nodeId: 'wireA' }, secret);
+    const b = await startRelay({ bus, nodeId: 'wireB' }, secret);
+    try {
+      const on = async (r: TestRelay, identity: string, extra: Record<string, unknown> = {}) => {
+        const room = await connect(r.url, {
+          token: await r.token(identity, 'span'),
+          codec: await fixtureCodec(),
+          coding: 'intra',
+          ...extra,
+        });
+        rooms.push(room);
+        return room;
+      };
+      const pub = await on(a, 'pub');
+      const sub2 = await on(b, 'sub2', { bundleIntervalMs: 100 });
+      const sub1 = await on(b, 'sub1', { protocolVersion: 1 });
+      await until(() => sub2.participants.size === 2 && sub1.participants.size === 2, 'peers across nodes');
+      const got2 = record(sub2, 'descriptor');
+      const got1 = record(sub1, 'descriptor');
+      for (let i = 0; i < 10; i++) await pub.publish(makeDescriptor(i));
+      await until(() => got2.length === 10 && got1.length === 10, 'frames across nodes');
+      expect(got2.map((e) => Array.from(e.descriptor))).toEqual(got1.map((e) => Array.from(e.descriptor)));
+      expect(got2.map((e) => e.seq)).toEqual([...Array(10).keys()]);
+    } finally {
+      await a.server.close();
+      await b.server.close();
+    }
+  });
+
   it('fuzz: 10,000 mutated v2 messages get typed errors only; healthy v1 and v2 subscribers lose nothing', async () => {
     const fuzzRelay = await startRelay({
       rateLimitMessagesPerSecond: 1_000_000,
