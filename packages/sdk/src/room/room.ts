@@ -745,7 +745,10 @@ export class Room {
     }
     const pid = frame.participantId;
     // A temporal stream's key, delta and identity frames share one decoder; intra identity frames have their own.
-    const temporal = isTemporalModelId(frame.modelId);
+    // The frame names its coding; frames of clients that predate the field say it by model-id prefix.
+    const temporal =
+      frame.coding === FrameCoding.temporal ||
+      (frame.coding === FrameCoding.unspecified && isTemporalModelId(frame.modelId));
     const lane = temporal ? 'temporal' : frame.kind === FrameKind.identity ? 'identity' : 'frame';
     const key = `${pid}\u0000${frame.stream}\u0000${lane}`;
     let receiver = this.#receivers.get(key);
