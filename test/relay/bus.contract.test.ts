@@ -134,12 +134,33 @@ for (const impl of IMPLS) {
       expect(one.got).toHaveLength(0);
     });
 
+    it('carries the cluster channel apart from every room (even one named "cluster")', async () => {
+      const cluster = collector();
+      const room = collector();
+      await b.subscribeCluster(cluster.handler);
+      await b.subscribe('cluster', room.handler);
+      const deadline = Date.now() + 10_000;
+      while (cluster.got.length === 0) {
+        if (Date.now() > deadline) throw new Error('cluster channel never delivered');
+        a.publishCluster(new Uint8Array([7, 7]));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await settle(a, 'cluster', room);
+      a.publishCluster(new Uint8Array([8]));
+      await cluster.waitFor(cluster.got.length + 1);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(cluster.got.every((m) => m[0] === 7 || m[0] === 8)).toBe(true);
+      expect(room.got).toHaveLength(0);
+    });
+
     it.skipIf(impl.service === undefined)('survives a bus server restart and resumes delivery', async () => {
       const c = collector();
       await b.subscribe('r4', c.handler);
       await settle(a, 'r4', c);
       const errors: Error[] = [];
       a.onError((e) => errors.push(e));
+      let reconnects = 0;
+      b.onReconnect(() => reconnects++);
       stopService(impl.service!, port);
       // Publishing into a dead bus must not throw.
       a.publish('r4', new Uint8Array([9]));
@@ -152,6 +173,12 @@ for (const impl of IMPLS) {
         await new Promise((r) => setTimeout(r, 100));
       }
       expect(a.connected && b.connected).toBe(true);
+      // The reconnect notice (what triggers room re-sync) comes once subscriptions are live again.
+      while (reconnects === 0) {
+        if (Date.now() > deadline) throw new Error('no reconnect notice');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(reconnects).toBe(1);
     });
 
     it('closes idempotently', async () => {

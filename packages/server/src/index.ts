@@ -23,6 +23,17 @@ export { InProcessBus } from './bus/in-process-bus.js';
 export { NatsBus, type NatsBusOptions } from './bus/nats-bus.js';
 export { RedisBus, type RedisBusOptions } from './bus/redis-bus.js';
 export { createBus } from './bus/create-bus.js';
+export { type BusCredentials, redactBusUrl, splitBusUrl } from './bus/bus-credentials.js';
+export {
+  BusCodec,
+  deriveBusKey,
+  roomChannelLabel,
+  CLUSTER_CHANNEL_LABEL,
+  BUS_FRAMING_VERSION,
+  BUS_HEADER_BYTES,
+} from './bus/bus-codec.js';
+export { ClusterLimits } from './cluster/limits.js';
+export type { BusRejectReason } from './cluster/reject-reason.js';
 export { Relay } from './relay/relay.js';
 export { RelayMetrics } from './metrics/relay-metrics.js';
 export {

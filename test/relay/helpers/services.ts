@@ -27,8 +27,19 @@ export function testPort(base: number): number {
   return base + Math.floor(Math.random() * 2000);
 }
 
-export function startService(kind: ServiceKind, port: number): void {
-  execFileSync(script, ['start', kind, String(port)], { stdio: 'ignore' });
+/** Authentication a service starts with (see scripts/services/service.sh). */
+export interface ServiceAuth {
+  user?: string;
+  pass?: string;
+  token?: string;
+  /** NATS nkey user public key (`U...`). */
+  nkey?: string;
+}
+
+export function startService(kind: ServiceKind, port: number, auth: ServiceAuth = {}): void {
+  const args = ['start', kind, String(port)];
+  for (const [flag, v] of Object.entries(auth)) if (v !== undefined) args.push(`--${flag}`, v);
+  execFileSync(script, args, { stdio: 'ignore' });
 }
 
 export function stopService(kind: ServiceKind, port: number): void {

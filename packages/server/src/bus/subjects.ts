@@ -7,3 +7,13 @@ export function natsSubject(prefix: string, room: string): string {
 export function redisChannel(prefix: string, room: string): string {
   return `${prefix}:room:${room}`;
 }
+
+/** NATS subject of the cluster channel (a sibling of `room`, so no room name maps to it). */
+export function natsClusterSubject(prefix: string): string {
+  return `${prefix}.cluster`;
+}
+
+/** Redis channel of the cluster channel. */
+export function redisClusterChannel(prefix: string): string {
+  return `${prefix}:cluster`;
+}

@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import { TokenVerifier, mintToken } from '../auth/token.js';
 import type { Bus } from '../bus/bus.js';
 import { createBus } from '../bus/create-bus.js';
+import { busCredentials } from '../config/cluster-options.js';
 import {
   type RelayServerOptions,
   type ResolvedRelayOptions,
@@ -89,7 +90,7 @@ export class RelayServer {
     if (o.bus) {
       this.#bus = o.bus;
     } else {
-      this.#bus = await createBus(o.busUrl);
+      this.#bus = await createBus(o.busUrl, busCredentials(o));
       this.#ownsBus = true;
     }
     this.#relay = new Relay(o, this.log, this.metrics, this.#verifier, this.#bus);

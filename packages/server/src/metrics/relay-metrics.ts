@@ -73,6 +73,35 @@ export class RelayMetrics {
     help: 'Bus failures (disconnects, publish errors)',
     registers: [this.registry],
   });
+  // ---- cluster link (bus authentication, liveness, re-sync) ----
+  readonly busRejected = new Counter({
+    name: 'semface_relay_bus_rejected_total',
+    help: 'Bus messages (or items of them) dropped as invalid, by reason (see cluster/reject-reason.ts)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly clusterNodes = new Gauge({
+    name: 'semface_relay_cluster_nodes',
+    help: 'Other relay nodes heard within nodeTimeoutMs',
+    registers: [this.registry],
+  });
+  readonly clusterNodesLost = new Counter({
+    name: 'semface_relay_cluster_nodes_lost_total',
+    help: 'Other nodes declared gone (their peers left every room), by reason (timeout, restart)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly busSync = new Counter({
+    name: 'semface_relay_bus_sync_total',
+    help: 'Room sync traffic by kind: request, answer (sent), request_/answer_ deferred, coalesced, dropped (rate limited)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly busResyncs = new Counter({
+    name: 'semface_relay_bus_resyncs_total',
+    help: 'Bus reconnects after which every room re-synced',
+    registers: [this.registry],
+  });
 
   readonly processFaults = new Counter({
     name: 'semface_relay_process_faults_total',
