@@ -45,6 +45,15 @@ Hostile-peer limits (docs/security.md):
   --headers-timeout-ms N     time for HTTP/upgrade headers (default 10000)
   --metrics-port N           serve /metrics on this port (on --metrics-host, default 127.0.0.1) instead
   --metrics-token T          bearer token for /metrics on the public port (default: loopback clients only)
+Cluster (docs/security.md, "The bus"):
+  --bus-user USER            bus user (NATS user / Redis ACL user) (env SEMFACE_RELAY_BUS_USER)
+  --bus-password PW          bus password; alone = Redis requirepass (env SEMFACE_RELAY_BUS_PASSWORD; prefer env)
+  --bus-token TOKEN          NATS auth token (env SEMFACE_RELAY_BUS_TOKEN)
+  --bus-nkey-seed SEED       NATS nkey user seed SU... (env SEMFACE_RELAY_BUS_NKEY_SEED)
+  --bus-secret S             cluster secret signing bus messages, >= 32 bytes (default: derived from the token secret)
+  --cluster-heartbeat-ms N   node heartbeat period (default 1000)
+  --node-timeout-ms N        a node silent this long is dead, its peers leave (default 3000)
+  --cluster-sync-interval-ms N  shortest time between room syncs (default 1000)
 See docs/relay.md and docs/security.md for every option and its environment variable.`;
 
 /** `semface serve`: runs a relay node. */
