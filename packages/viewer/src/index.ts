@@ -24,3 +24,4 @@ export { demoPhotoPaths } from './sources/demo-photos.js';
 export { PUBLIC_DIR, loadFaceTopology } from './web/public-dir.js';
 export { VIEWER_WS_PATH } from './web/viewer-server.js';
 export { BinaryKind, decodeBinaryMessage, encodeBinaryMessage } from './web/viewer-messages.js';
+export { PROCEDURAL_VRM_EXPRESSIONS, buildProceduralVrm } from './avatar/procedural-vrm.js';

@@ -1,12 +1,14 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DESCRIPTOR_LENGTH, SemfaceCodec } from '@semface/codec-core';
 import { readNpy } from '@semface/extractor';
+import { ArkitInverter, parseLiveLinkCsv } from '@semface/sdk';
 import type { Command } from '../command.js';
 import { parseCoder, parseCount, parseProfile, parseRate } from '../codec/codec-args.js';
 
 const USAGE = `Usage: semface encode in.npy -o out.sfc [--profile full|expression|identity] [--model-profile NAME]
        [--rate N] [--coder ppm|rans] [--stream [--key-interval N]]
+       semface encode --from-livelink take.csv -o out.sfc [options]
 
 Compresses 257-D descriptors (float32 .npy, rows x 257) into one semface bitstream v1 file, or with
 --stream into a sequence of self-delimiting frame packets (what a sender puts on the wire).
@@ -21,7 +23,10 @@ Options:
   --coder NAME       entropy back-end: rans (learned prior) or ppm (Exp-Golomb + PPM) (default: rans)
   --stream           write frame packets (one per row) instead of a batch file
   --key-interval N   with --stream: a key frame every N frames (default: only the first)
-  --models DIR       model folder with manifest.json (default: models shipped with codec-core)`;
+  --models DIR       model folder with manifest.json (default: models shipped with codec-core)
+  --from-livelink    the input is a Live Link Face CSV: each row's ARKit weights are turned into the
+                     expression coefficients the SDK rig maps back to them (docs/avatars.md) and its
+                     HeadPitch/HeadYaw/HeadRoll (radians) into the rotation; default --profile expression`;
 
 /** `semface encode`: .npy descriptors -> .sfc bitstream. */
 export const encodeCommand: Command = {
@@ -41,6 +46,7 @@ export const encodeCommand: Command = {
         models: { type: 'string' },
         stream: { type: 'boolean' },
         'key-interval': { type: 'string' },
+        'from-livelink': { type: 'boolean' },
       },
     });
     const input = positionals[0];
@@ -48,11 +54,11 @@ export const encodeCommand: Command = {
       process.stderr.write(`${USAGE}\n`);
       return 2;
     }
-    const profile = parseProfile(values.profile, 'full');
+    const profile = parseProfile(values.profile, values['from-livelink'] ? 'expression' : 'full');
     const modelProfile = parseProfile(values['model-profile'], profile, 'model-profile');
     const coder = parseCoder(values.coder, 'rans');
     const rateIndex = parseRate(values.rate);
-    const matrix = await readNpy(input);
+    const matrix = values['from-livelink'] ? await descriptorsFromLiveLink(input) : await readNpy(input);
     if (matrix.cols !== DESCRIPTOR_LENGTH) {
       throw new RangeError(`${input} has ${matrix.cols} columns, descriptors have ${DESCRIPTOR_LENGTH}`);
     }
@@ -79,3 +85,21 @@ export const encodeCommand: Command = {
     return 0;
   },
 };
+
+/** Descriptors of a Live Link Face take (one per CSV row), through the SDK rig's inverse. */
+async function descriptorsFromLiveLink(
+  path: string,
+): Promise<{ rows: number; cols: number; data: Float32Array }> {
+  const take = parseLiveLinkCsv(await readFile(path, 'utf8'));
+  const inverter = new ArkitInverter();
+  const data = new Float32Array(take.rows.length * DESCRIPTOR_LENGTH);
+  take.rows.forEach((row, i) => {
+    const head = {
+      pitch: row.values.HeadPitch ?? 0,
+      yaw: row.values.HeadYaw ?? 0,
+      roll: row.values.HeadRoll ?? 0,
+    };
+    data.set(inverter.descriptor(row.arkit, head), i * DESCRIPTOR_LENGTH);
+  });
+  return { rows: take.rows.length, cols: DESCRIPTOR_LENGTH, data };
+}

@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { bridgeCommand } from './bridge.js';
 import { decodeCommand } from './decode.js';
 import { demoCommand } from './demo.js';
 import { encodeCommand } from './encode.js';
@@ -18,4 +19,5 @@ export const commands: readonly Command[] = [
   inspectCommand,
   serveCommand,
   tokenCommand,
+  bridgeCommand,
 ];

@@ -24,3 +24,5 @@ export {
 export { type OnnxWebOptions, onnxWebRuntime } from './onnx-web.js';
 export { type BrowserCodec, type BrowserCodecOptions, loadBrowserCodec } from './browser-codec.js';
 export { type BrowserHeadsOptions, BrowserReceiverHeads, euclidean } from './browser-heads.js';
+export * from '../rig/index.js';
+export { RigModelError, LiveLinkCsvError } from '../errors.js';

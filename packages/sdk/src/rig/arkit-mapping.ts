@@ -108,8 +108,13 @@ export function arkitFromMeasures(m: FaceMeasures, c: ArkitMappingContext): Arki
     mouthFrownRight: knee(-smileU(cornerUpR, r.cornerUpRight)),
     mouthDimpleLeft: knee((cornerOutL - r.cornerOutLeft) / 0.15),
     mouthDimpleRight: knee((cornerOutR - r.cornerOutRight) / 0.15),
-    mouthStretchLeft: knee((cornerOutL - r.cornerOutLeft) / 0.1),
-    mouthStretchRight: knee((cornerOutR - r.cornerOutRight) / 0.1),
+    // A smile pulls the corners out too: only the outward pull the smile does not explain is a stretch.
+    mouthStretchLeft: knee(
+      (cornerOutL - r.cornerOutLeft) / 0.1 - Math.max(0, smileU(cornerUpL, r.cornerUpLeft)),
+    ),
+    mouthStretchRight: knee(
+      (cornerOutR - r.cornerOutRight) / 0.1 - Math.max(0, smileU(cornerUpR, r.cornerUpRight)),
+    ),
     mouthRollLower: knee((r.lowerLipThickness - m.lowerLipThickness) / 0.035),
     mouthRollUpper: knee((r.upperLipThickness - m.upperLipThickness) / 0.03),
     mouthShrugLower: knee((r.lowerLipDownLeft + r.lowerLipDownRight - lowerDownL - lowerDownR) / 2 / 0.06),

@@ -75,7 +75,11 @@ export class AvatarBridge {
 
   private onDescriptor(ev: DescriptorEvent): void {
     const want = this.options.identity;
-    if (want !== undefined ? ev.identity !== want : this.following !== undefined && ev.participantId !== this.following) {
+    if (
+      want !== undefined
+        ? ev.identity !== want
+        : this.following !== undefined && ev.participantId !== this.following
+    ) {
       return;
     }
     if (this.following !== ev.participantId) {
@@ -104,7 +108,9 @@ export class AvatarBridge {
       this.sent++;
       this.options.onFrame?.(frame, ev);
     } catch (err) {
-      this.options.onError?.(err instanceof BridgeError ? err : new BridgeError('bridge frame failed', { cause: err }));
+      this.options.onError?.(
+        err instanceof BridgeError ? err : new BridgeError('bridge frame failed', { cause: err }),
+      );
     } finally {
       this.busy = false;
       const next = this.pending;

@@ -36,11 +36,15 @@ export class FaceRigModel {
   constructor(vertices: readonly number[], mean: Float32Array, basis: Float32Array) {
     const d = vertices.length * 3;
     if (d === 0 || mean.length !== d || basis.length % d !== 0) {
-      throw new RigModelError(`rig model: ${vertices.length} vertices, mean ${mean.length}, basis ${basis.length}`);
+      throw new RigModelError(
+        `rig model: ${vertices.length} vertices, mean ${mean.length}, basis ${basis.length}`,
+      );
     }
     const count = basis.length / d;
     if (count > fieldLength('expression')) {
-      throw new RigModelError(`rig model: ${count} expression rows, the descriptor has ${fieldLength('expression')}`);
+      throw new RigModelError(
+        `rig model: ${count} expression rows, the descriptor has ${fieldLength('expression')}`,
+      );
     }
     for (const a of [mean, basis]) {
       for (const x of a) if (!Number.isFinite(x)) throw new RigModelError('rig model: non-finite values');
@@ -70,7 +74,8 @@ export class FaceRigModel {
     vertices.forEach((v, i) => {
       for (let c = 0; c < 3; c++) {
         mean[i * 3 + c] = model.meanShape[v * 3 + c]!;
-        for (let k = 0; k < count; k++) basis[k * d + i * 3 + c] = model.expressionBasis[k * full + v * 3 + c]!;
+        for (let k = 0; k < count; k++)
+          basis[k * d + i * 3 + c] = model.expressionBasis[k * full + v * 3 + c]!;
       }
     });
     return new FaceRigModel(vertices, mean, basis);

@@ -92,7 +92,8 @@ describe('FaceRig', () => {
       const d = descriptor(1000 + i);
       const fa = a.solve(d);
       const fb = b.solveShape(mirrorRigShape(model, model.shape(d), map), mirrorHeadPose(headPose(d)));
-      for (const n of ARKIT_BLENDSHAPES) worst = Math.max(worst, Math.abs(fa.arkit[n] - fb.arkit[mirrorArkitName(n)]));
+      for (const n of ARKIT_BLENDSHAPES)
+        worst = Math.max(worst, Math.abs(fa.arkit[n] - fb.arkit[mirrorArkitName(n)]));
       expect(fb.vrm.expressions.blinkLeft).toBeCloseTo(fa.vrm.expressions.blinkRight, 9);
       expect(fb.vrm.expressions.lookLeft).toBeCloseTo(fa.vrm.expressions.lookRight, 9);
     }
@@ -151,7 +152,13 @@ describe('FaceRig', () => {
     calibrated.calibrate(narrow);
     const c = calibrated.solve(narrow);
     // jawOpen is not calibrated: it measures the gap from closed lips, whatever the rest face.
-    for (const n of ['eyeBlinkLeft', 'mouthSmileLeft', 'mouthFrownLeft', 'browInnerUp', 'browDownLeft'] as const) {
+    for (const n of [
+      'eyeBlinkLeft',
+      'mouthSmileLeft',
+      'mouthFrownLeft',
+      'browInnerUp',
+      'browDownLeft',
+    ] as const) {
       expect(c.arkit[n], n).toBeLessThan(0.2);
     }
   });

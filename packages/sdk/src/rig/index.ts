@@ -5,7 +5,13 @@ export {
   type ArkitWeights,
   mirrorArkitName,
 } from './arkit.js';
-export { EYE_CLOSED_RATIO, type ArkitMappingContext, type MouthCouplings, arkitFromMeasures, knee } from './arkit-mapping.js';
+export {
+  EYE_CLOSED_RATIO,
+  type ArkitMappingContext,
+  type MouthCouplings,
+  arkitFromMeasures,
+  knee,
+} from './arkit-mapping.js';
 export { FACE_MEASURE_NAMES, type FaceMeasures, measureFace, measureShape } from './face-measures.js';
 export { type FaceShapeSource, FaceRigModel, defaultFaceRigModel } from './face-rig-model.js';
 export {
@@ -29,7 +35,13 @@ export {
 export { RIG_VERTICES, RigLandmark } from './landmarks.js';
 export { mirrorHeadPose, mirrorRigShape, rigMirrorMap } from './mirror.js';
 export { REST_FACE } from './rest-face.js';
-export { VRM_EXPRESSIONS, type VrmExpression, type VrmExpressionWeights, type VrmRig, vrmFromArkit } from './vrm.js';
+export {
+  VRM_EXPRESSIONS,
+  type VrmExpression,
+  type VrmExpressionWeights,
+  type VrmRig,
+  vrmFromArkit,
+} from './vrm.js';
 export {
   LIVE_LINK_CSV_HEADER,
   LIVE_LINK_CURVES,
@@ -49,3 +61,9 @@ export {
   vmcMessages,
 } from './vmc.js';
 export { VRCHAT_V2_PREFIX, vrchatMessages } from './vrchat.js';
+export {
+  ArkitInverter,
+  type ArkitInverterOptions,
+  DEFAULT_ARKIT_INVERTER_OPTIONS,
+  INVERTIBLE_BLENDSHAPES,
+} from './arkit-inverse.js';

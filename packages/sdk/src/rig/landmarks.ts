@@ -47,9 +47,7 @@ export const RigLandmark = Object.freeze({
 
 /** Every vertex the rig reads, sorted, no repeats: the rows a {@link FaceRigModel} keeps. */
 export const RIG_VERTICES: readonly number[] = Object.freeze(
-  [
-    ...new Set(
-      Object.values(RigLandmark).flatMap((v) => (typeof v === 'number' ? [v] : [...v])),
-    ),
-  ].sort((a, b) => a - b),
+  [...new Set(Object.values(RigLandmark).flatMap((v) => (typeof v === 'number' ? [v] : [...v])))].sort(
+    (a, b) => a - b,
+  ),
 );

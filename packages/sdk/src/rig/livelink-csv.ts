@@ -57,9 +57,11 @@ export function liveLinkCsvRow(frame: RigFrame, seconds: number, fps: number): s
     -frame.gaze.pitch,
     0,
   ];
-  return [liveLinkTimecode(seconds, fps), String(LIVE_LINK_CURVES.length), ...values.map((v) => v.toFixed(6))].join(
-    ',',
-  );
+  return [
+    liveLinkTimecode(seconds, fps),
+    String(LIVE_LINK_CURVES.length),
+    ...values.map((v) => v.toFixed(6)),
+  ].join(',');
 }
 
 /** A parsed Live Link Face CSV. */
@@ -112,7 +114,8 @@ export function parseLiveLinkCsv(text: string, fps = 60): LiveLinkTake {
     const values: Record<string, number> = {};
     for (let c = 0; c < curves.length; c++) {
       const v = Number(cells[c + 2]);
-      if (!Number.isFinite(v)) throw new LiveLinkCsvError(i + 1, `column ${curves[c]}: '${cells[c + 2]}' is not a number`);
+      if (!Number.isFinite(v))
+        throw new LiveLinkCsvError(i + 1, `column ${curves[c]}: '${cells[c + 2]}' is not a number`);
       values[curves[c]!] = v;
       const n = arkitOf[c];
       if (n) arkit[n] = v;

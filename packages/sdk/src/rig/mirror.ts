@@ -16,7 +16,10 @@ export function rigMirrorMap(model: FaceRigModel): Uint16Array {
     let best = i;
     let bestD = Number.POSITIVE_INFINITY;
     for (let j = 0; j < n; j++) {
-      const d = (m[j * 3]! + m[i * 3]!) ** 2 + (m[j * 3 + 1]! - m[i * 3 + 1]!) ** 2 + (m[j * 3 + 2]! - m[i * 3 + 2]!) ** 2;
+      const d =
+        (m[j * 3]! + m[i * 3]!) ** 2 +
+        (m[j * 3 + 1]! - m[i * 3 + 1]!) ** 2 +
+        (m[j * 3 + 2]! - m[i * 3 + 2]!) ** 2;
       if (d < bestD) {
         bestD = d;
         best = j;
@@ -36,7 +39,11 @@ export function rigMirrorMap(model: FaceRigModel): Uint16Array {
  * (Mirroring whole descriptors is not exact: the learned expression basis is not closed under
  * mirroring, so a mirrored mesh projected back keeps ~15% residual.)
  */
-export function mirrorRigShape(model: FaceRigModel, shape: Float64Array, map = rigMirrorMap(model)): Float64Array {
+export function mirrorRigShape(
+  model: FaceRigModel,
+  shape: Float64Array,
+  map = rigMirrorMap(model),
+): Float64Array {
   const out = new Float64Array(shape.length);
   for (let i = 0; i < map.length; i++) {
     const p = map[i]!;

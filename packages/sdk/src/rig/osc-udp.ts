@@ -13,7 +13,8 @@ export function parseOscTarget(text: string): OscTarget {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(text.trim());
   if (!m) throw new TypeError(`expected host:port, got '${text}'`);
   const port = Number(m[3]);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`port must be 1-65535, got ${m[3]}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new RangeError(`port must be 1-65535, got ${m[3]}`);
   return { host: (m[1] ?? m[2])!, port };
 }
 

@@ -34,7 +34,8 @@ export function resolveVmcOptions(options: Partial<VmcOptions> = {}): VmcOptions
   for (const n of o.blendNames) {
     if (n !== 'vrm0' && n !== 'vrm1' && n !== 'arkit') throw new RangeError(`unknown blend name set '${n}'`);
   }
-  if (o.arkitCase !== 'pascal' && o.arkitCase !== 'camel') throw new TypeError(`arkitCase must be 'pascal' or 'camel'`);
+  if (o.arkitCase !== 'pascal' && o.arkitCase !== 'camel')
+    throw new TypeError(`arkitCase must be 'pascal' or 'camel'`);
   return Object.freeze({ blendNames: Object.freeze([...o.blendNames]), arkitCase: o.arkitCase });
 }
 
@@ -78,7 +79,11 @@ const pascal = (name: string) => name[0]!.toUpperCase() + name.slice(1);
  * `/VMC/Ext/T` (time, s), `/VMC/Ext/Bone/Pos` for Neck and Head (rotations in Unity's frame),
  * one `/VMC/Ext/Blend/Val` per blendshape, then `/VMC/Ext/Blend/Apply`.
  */
-export function vmcMessages(frame: RigFrame, timeSeconds: number, options: VmcOptions = DEFAULT_VMC_OPTIONS): OscMessage[] {
+export function vmcMessages(
+  frame: RigFrame,
+  timeSeconds: number,
+  options: VmcOptions = DEFAULT_VMC_OPTIONS,
+): OscMessage[] {
   const out: OscMessage[] = [
     { address: '/VMC/Ext/OK', args: [oscInt(1)] },
     { address: '/VMC/Ext/T', args: [oscFloat(timeSeconds)] },
@@ -98,7 +103,8 @@ export function vmcMessages(frame: RigFrame, timeSeconds: number, options: VmcOp
     out.push({ address: '/VMC/Ext/Blend/Val', args: [oscString(name), oscFloat(value)] });
   for (const set of options.blendNames) {
     if (set === 'arkit') {
-      for (const n of ARKIT_BLENDSHAPES) blend(options.arkitCase === 'pascal' ? pascal(n) : n, frame.arkit[n]);
+      for (const n of ARKIT_BLENDSHAPES)
+        blend(options.arkitCase === 'pascal' ? pascal(n) : n, frame.arkit[n]);
     } else {
       for (const [v1, v0] of Object.entries(VRM0_NAMES) as [VrmExpression, string][]) {
         blend(set === 'vrm0' ? v0 : v1, frame.vrm.expressions[v1]);

@@ -13,7 +13,11 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
  * cheeks, nose, jaw (JawX -1..1), mouth (MouthX -1..1, SmileFrownLeft/Right -1 frown..1 smile),
  * lips. Parameters an avatar lacks are ignored by VRChat.
  */
-export function vrchatMessages(frame: RigFrame, gazeRangeRad: number, prefix = VRCHAT_V2_PREFIX): OscMessage[] {
+export function vrchatMessages(
+  frame: RigFrame,
+  gazeRangeRad: number,
+  prefix = VRCHAT_V2_PREFIX,
+): OscMessage[] {
   const a = frame.arkit;
   const lid = (blink: number, wide: number) => clamp(0.75 * (1 - blink) + 0.25 * wide, 0, 1);
   const x = clamp(-frame.gaze.yaw / gazeRangeRad, -1, 1);
