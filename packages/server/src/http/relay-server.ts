@@ -65,7 +65,12 @@ export class RelayServer {
       loggerInstance: this.log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
       bodyLimit: 16 * 1024,
       // A client dribbling its upgrade headers (slowloris) is cut after this.
-      http: { headersTimeout: o.httpHeadersTimeoutMs, requestTimeout: o.httpHeadersTimeoutMs + 5_000 },
+      // Node checks these timeouts every connectionsCheckingInterval (30 s by default): check often.
+      http: {
+        headersTimeout: o.httpHeadersTimeoutMs,
+        requestTimeout: o.httpHeadersTimeoutMs + 5_000,
+        connectionsCheckingInterval: Math.min(1_000, Math.max(100, Math.floor(o.httpHeadersTimeoutMs / 4))),
+      },
     });
     this.#routes();
   }

@@ -33,6 +33,9 @@ export interface ConnectionRateLimits {
   rejectedBurst: number;
 }
 
+/** Error replies a connection gets at once before they are limited to one per second. */
+export const ERROR_REPLY_BURST = 8;
+
 /** Longest client-visible error text, characters (an Error envelope stays small whatever went wrong). */
 const MAX_ERROR_MESSAGE_CHARS = 256;
 
@@ -60,7 +63,11 @@ export class Connection implements RoomMember {
   readonly #control: TokenBucket;
   readonly #rejected: TokenBucket;
   readonly #metrics: RelayMetrics;
-  #lastRateError = 0;
+  /**
+   * Error replies for rejected messages: a few at once (a mistaken client learns why), then one per
+   * second, so a flood of bad messages never turns into an outbound flood.
+   */
+  readonly #replies = new TokenBucket(1, ERROR_REPLY_BURST);
   /** Timer that closes the socket with 4002 when the token expires. */
   expiryTimer: NodeJS.Timeout | undefined;
   /** True once this connection counts towards its identity's connection cap. */
@@ -149,9 +156,7 @@ export class Connection implements RoomMember {
 
   #rateLimited(now: number, message: string): void {
     if (!this.#strike(now)) return;
-    // One error per second at most, so a flood does not turn into an outbound flood.
-    if (now - this.#lastRateError > 1000) {
-      this.#lastRateError = now;
+    if (this.#replies.take(1, now)) {
       this.sendError('rateLimited', message);
     } else {
       this.#metrics.errors.labels(RelayErrorCode.rateLimited).inc();
@@ -179,7 +184,13 @@ export class Connection implements RoomMember {
       this.close(kind, message);
       return;
     }
-    if (this.#strike()) this.sendError(kind, message);
+    const now = performance.now();
+    if (!this.#strike(now)) return;
+    if (this.#replies.take(1, now)) {
+      this.sendError(kind, message);
+    } else {
+      this.#metrics.errors.labels(RelayErrorCode[kind]).inc();
+    }
   }
 
   /** Bundles what this subscriber receives, one bundle per `intervalMs` (v2 clients that ask). */
