@@ -52,3 +52,4 @@ export {
 export { markdownTable } from './report/markdown.js';
 export { rateAccuracySvg, svgToPng } from './report/plot.js';
 export { type TeacherOptions, computeTeacherEmbeddings } from './teacher/teacher-embeddings.js';
+export { IDENTITY_CODE_CURVE, identityCodePoints } from './run/identity-code-eval.js';

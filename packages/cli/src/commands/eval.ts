@@ -45,6 +45,10 @@ Options:
   --budgets LIST           image baseline budgets in bits (default: the semface rates of the task profile)
   --size-candidates N      image sizes tried per budget (default 2)
   --calibration N          images used for each quality search (default 48)
+  --identity-code-embeddings FILE  recogniser embeddings for the identity-code points
+                           (default artifacts/cache/idcode/lfw-faceapi.npy; scripts/idcode/extract-landmarks.mjs)
+  --identity-code-models DIR  fold-<k>.json identity-code models (default artifacts/cache/idcode/folds;
+                           training.idcode.export --folds); missing: the shipped model (optimistic)
   --merge LIST             add the points of earlier results.json files (e.g. slow image baselines)
   -o, --out DIR            output folder (default docs/eval; with --teacher: the .npy path)
   -q, --quiet              no progress output`;
@@ -94,6 +98,8 @@ export const evalCommand: Command = {
         calibration: { type: 'string' },
         teacher: { type: 'boolean', default: false },
         merge: { type: 'string' },
+        'identity-code-embeddings': { type: 'string' },
+        'identity-code-models': { type: 'string' },
         out: { type: 'string', short: 'o' },
         quiet: { type: 'boolean', short: 'q', default: false },
       },
@@ -165,6 +171,10 @@ export const evalCommand: Command = {
               ...(limit !== undefined ? { limitPerFold: limit } : {}),
               ...(imageLimit !== undefined ? { imageLimitPerFold: imageLimit } : {}),
               sizes: VERIFICATION_SIZES,
+              identityCodeEmbeddings: resolve(
+                values['identity-code-embeddings'] ?? join(cache, 'idcode', 'lfw-faceapi.npy'),
+              ),
+              identityCodeModels: resolve(values['identity-code-models'] ?? join(cache, 'idcode', 'folds')),
             },
           }
         : {}),

@@ -4,6 +4,9 @@ import { crc32 } from '../bitstream/crc32.js';
 import type { StreamParams } from '../bitstream/stream-params.js';
 import { cdfTableFromJson } from '../entropy/cdf-table.js';
 import { CodecError, UnknownModelIdError } from '../errors.js';
+import { decodeIdentityCode, encodeIdentityCode } from '../identity-code/codec.js';
+import { goldenEmbeddings } from '../identity-code/golden-inputs.js';
+import { parseIdentityCodeModel } from '../identity-code/model.js';
 import { testLatents } from '../test-support/latents.js';
 import { decodeLatentFile, encodeLatentFile } from './latent-file.js';
 import { LatentStreamDecoder, LatentStreamEncoder } from './latent-stream.js';
@@ -100,5 +103,18 @@ describe('fuzz: mutated streams raise only CodecError subclasses', () => {
       counts[expectOnlyCodecErrors(() => dec.decodeFrame(mutate(packets[k]!, i % 2 === 0)))]++;
     }
     expect(counts.error).toBeGreaterThan(1500);
+  });
+
+  it('identity-code packets (every rate point of the tiny model), 3000 mutations', () => {
+    const idModel = parseIdentityCodeModel(
+      JSON.parse(readFileSync(new URL('../identity-code/fixtures/tiny.json', import.meta.url), 'utf8')),
+    );
+    const faces = goldenEmbeddings(8, idModel.inputDim, 3);
+    const counts = { ok: 0, error: 0 };
+    for (let i = 0; i < 3000; i++) {
+      const good = encodeIdentityCode(idModel, faces[rand(faces.length)]!, rand(idModel.ratePoints.length));
+      counts[expectOnlyCodecErrors(() => decodeIdentityCode(mutate(good, false), idModel))]++;
+    }
+    expect(counts.error).toBeGreaterThan(1000);
   });
 });

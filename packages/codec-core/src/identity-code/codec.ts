@@ -17,7 +17,7 @@ export const IDENTITY_CODE_HEADER_BYTES = 4;
 export interface DecodedIdentityCode {
   readonly modelId: number;
   readonly rateIndex: number;
-  /** Payload bits (dims * bitsPerDim). */
+  /** Payload bits (sum of bitsPerDim). */
   readonly bits: number;
   /** Quantisation level per coded dimension. */
   readonly levels: Uint8Array;
@@ -74,7 +74,7 @@ export function identityCodeLevels(
   return levels;
 }
 
-/** Codes an embedding: 4-byte header, then the levels packed MSB-first, `bitsPerDim` bits each, zero padded. */
+/** Codes an embedding: 4-byte header, then the levels packed MSB-first, `bitsPerDim[j]` bits each, zero padded. */
 export function encodeIdentityCode(
   model: IdentityCodeModel,
   embedding: ArrayLike<number>,
@@ -89,8 +89,9 @@ export function encodeIdentityCode(
   out[2] = model.id & 0xff;
   out[3] = model.id >>> 8;
   let bit = 0;
-  for (const l of levels) {
-    for (let b = rp.bitsPerDim - 1; b >= 0; b--, bit++) {
+  for (let j = 0; j < levels.length; j++) {
+    const l = levels[j]!;
+    for (let b = rp.bitsPerDim[j]! - 1; b >= 0; b--, bit++) {
       if ((l >> b) & 1) out[IDENTITY_CODE_HEADER_BYTES + (bit >> 3)]! |= 0x80 >> (bit & 7);
     }
   }
@@ -131,7 +132,7 @@ export function decodeIdentityCode(bytes: Uint8Array, model: IdentityCodeModel):
   let bit = 0;
   for (let j = 0; j < rp.dims; j++) {
     let l = 0;
-    for (let b = 0; b < rp.bitsPerDim; b++, bit++) {
+    for (let b = 0; b < rp.bitsPerDim[j]!; b++, bit++) {
       l = (l << 1) | ((bytes[IDENTITY_CODE_HEADER_BYTES + (bit >> 3)]! >> (7 - (bit & 7))) & 1);
     }
     levels[j] = l;
@@ -143,7 +144,7 @@ export function decodeIdentityCode(bytes: Uint8Array, model: IdentityCodeModel):
   return { modelId: h.modelId, rateIndex: h.rateIndex, bits: rp.bits, levels };
 }
 
-/** The receiver's vector: each level's centroid (integers, 1/256 units). Compare two with cosine. */
+/** The receiver's vector: each level's centroid (integers, 1/4096 units). Compare two with cosine. */
 export function identityCodeVector(model: IdentityCodeModel, code: DecodedIdentityCode): Int16Array {
   const rp = model.ratePoints[code.rateIndex];
   if (!rp || code.levels.length !== rp.dims)

@@ -33,7 +33,7 @@ describe('identity code', () => {
         expect(d.rateIndex).toBe(r);
         expect(d.bits).toBe(rp.bits);
         expect([...d.levels]).toEqual([...identityCodeLevels(model, f, r)]);
-        for (const l of d.levels) expect(l).toBeLessThan(1 << rp.bitsPerDim);
+        d.levels.forEach((l, j) => expect(l).toBeLessThan(1 << rp.bitsPerDim[j]!));
       }
     }
   });

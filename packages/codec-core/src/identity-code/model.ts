@@ -9,18 +9,18 @@ export const IDENTITY_CODE_INPUT_SHIFT = 15;
 
 /** One rate point of an identity-code model, as stored in the JSON contract. */
 export interface IdentityCodeRatePointJson {
-  /** Payload bits per face (= dims * bitsPerDim). */
+  /** Payload bits per face (= sum of bitsPerDim). */
   readonly bits: number;
   /** Coded dimensions. */
   readonly dims: number;
-  /** Bits per coded dimension (1..4). */
-  readonly bitsPerDim: number;
+  /** Bits of each coded dimension (1..8), `dims` entries (learned bit allocation). */
+  readonly bitsPerDim: readonly number[];
   /** Projection (dims x inputDim, row-major) as base64 little-endian int16, scaled by 2^projectionShift. */
   readonly projection: string;
   readonly projectionShift: number;
-  /** Per dimension, 2^bitsPerDim - 1 ascending integer thresholds in the projected integer domain. */
+  /** Per dimension j, 2^bitsPerDim[j] - 1 ascending integer thresholds in the projected integer domain. */
   readonly thresholds: readonly (readonly number[])[];
-  /** Per dimension, 2^bitsPerDim reconstruction values (integers, units of 1/256 of a projected std). */
+  /** Per dimension j, 2^bitsPerDim[j] reconstruction values (integers, 1/4096 units of the projection). */
   readonly centroids: readonly (readonly number[])[];
   /** Receiver decision: same person when the cosine of two vectors is at least this (chosen on LFW View 1). */
   readonly cosineThreshold?: number;
@@ -45,7 +45,7 @@ export interface IdentityCodeModelJson {
 export interface IdentityCodeRatePoint {
   readonly bits: number;
   readonly dims: number;
-  readonly bitsPerDim: number;
+  readonly bitsPerDim: Uint8Array;
   readonly projection: Int16Array;
   readonly thresholds: readonly Float64Array[];
   readonly centroids: readonly Int16Array[];
@@ -94,24 +94,34 @@ export function parseIdentityCodeModel(json: unknown): IdentityCodeModel {
   if (!Array.isArray(m.ratePoints) || m.ratePoints.length === 0 || m.ratePoints.length > 255)
     fail('ratePoints must hold 1..255 entries');
   const ratePoints = m.ratePoints.map((r, i) => {
-    if (!isInt(r.bitsPerDim, 1, 4) || !isInt(r.dims, 1, 4096) || r.bits !== r.dims * r.bitsPerDim)
-      fail(`rate point ${i}: bits must be dims * bitsPerDim with bitsPerDim 1..4`);
+    if (!isInt(r.dims, 1, 4096)) fail(`rate point ${i}: dims must be in 1..4096`);
+    const bpd = r.bitsPerDim as readonly unknown[];
+    if (!Array.isArray(bpd) || bpd.length !== r.dims || !bpd.every((b) => isInt(b, 1, 8)))
+      fail(`rate point ${i}: bitsPerDim must hold dims integers in 1..8`);
+    const bitsPerDim = Uint8Array.from(bpd as number[]);
+    if (r.bits !== bitsPerDim.reduce((a, b) => a + b, 0))
+      fail(`rate point ${i}: bits must be the sum of bitsPerDim`);
     if (!isInt(r.projectionShift, 0, 20)) fail(`rate point ${i}: projectionShift must be in 0..20`);
-    const levels = 1 << r.bitsPerDim;
     if (!Array.isArray(r.thresholds) || r.thresholds.length !== r.dims) fail(`rate point ${i}: thresholds`);
     if (!Array.isArray(r.centroids) || r.centroids.length !== r.dims) fail(`rate point ${i}: centroids`);
-    const thresholds = (r.thresholds as readonly (readonly number[])[]).map((t: readonly number[]) => {
-      if (!Array.isArray(t) || t.length !== levels - 1 || !t.every((v) => isInt(v, -(2 ** 45), 2 ** 45)))
-        fail(`rate point ${i}: each dimension needs ${levels - 1} integer thresholds`);
-      for (let j = 1; j < t.length; j++)
-        if (t[j]! < t[j - 1]!) fail(`rate point ${i}: thresholds not ascending`);
-      return Float64Array.from(t);
-    });
-    const centroids = (r.centroids as readonly (readonly number[])[]).map((c: readonly number[]) => {
-      if (!Array.isArray(c) || c.length !== levels || !c.every((v) => isInt(v, -32768, 32767)))
-        fail(`rate point ${i}: each dimension needs ${levels} int16 centroids`);
-      return Int16Array.from(c);
-    });
+    const thresholds = (r.thresholds as readonly (readonly number[])[]).map(
+      (t: readonly number[], j: number) => {
+        const levels = 1 << bitsPerDim[j]!;
+        if (!Array.isArray(t) || t.length !== levels - 1 || !t.every((v) => isInt(v, -(2 ** 45), 2 ** 45)))
+          fail(`rate point ${i}: dimension ${j} needs ${levels - 1} integer thresholds`);
+        for (let j = 1; j < t.length; j++)
+          if (t[j]! < t[j - 1]!) fail(`rate point ${i}: thresholds not ascending`);
+        return Float64Array.from(t);
+      },
+    );
+    const centroids = (r.centroids as readonly (readonly number[])[]).map(
+      (c: readonly number[], j: number) => {
+        const levels = 1 << bitsPerDim[j]!;
+        if (!Array.isArray(c) || c.length !== levels || !c.every((v) => isInt(v, -32768, 32767)))
+          fail(`rate point ${i}: dimension ${j} needs ${levels} int16 centroids`);
+        return Int16Array.from(c);
+      },
+    );
     const cos = r.cosineThreshold;
     if (cos !== undefined && !(typeof cos === 'number' && cos >= -1 && cos <= 1))
       fail(`rate point ${i}: cosineThreshold must be in [-1, 1]`);
@@ -119,7 +129,7 @@ export function parseIdentityCodeModel(json: unknown): IdentityCodeModel {
       cosineThreshold: cos ?? Number.NaN,
       bits: r.bits,
       dims: r.dims,
-      bitsPerDim: r.bitsPerDim,
+      bitsPerDim,
       projection: base64ToInt16(String(r.projection), r.dims * m.inputDim),
       thresholds,
       centroids,

@@ -18,7 +18,7 @@ export function markdownTable(points: readonly EvalPoint[], task: EvalTask): str
     const setting =
       p.family === 'image'
         ? `budget ${p.budgetBits}, ${p.size}px, q=${p.quality}`
-        : p.family === 'descriptor'
+        : p.family === 'descriptor' || p.family === 'identity-code'
           ? `model ${p.modelId} rate ${p.rateIndex}${p.overheadBitsPerFace ? ` (+${Math.round(p.overheadBitsPerFace)} container bits)` : ''}`
           : '';
     lines.push(

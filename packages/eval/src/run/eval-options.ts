@@ -42,6 +42,13 @@ export interface VerificationEvalOptions {
   readonly imageLimitPerFold?: number;
   /** Image sizes the baselines may code the face crops at. Default 112, 80, 64, 48, 32, 24. */
   readonly sizes: readonly number[];
+  /**
+   * Identity-code points (issue 13): recogniser embeddings of the images (.npy N x D, rows listed in
+   * `<same folder>/<set>-rows.json` as written by scripts/idcode/extract-landmarks.mjs). Absent file = no points.
+   */
+  readonly identityCodeEmbeddings?: string;
+  /** Folder with `fold-<k>.json` identity-code models (each fitted without fold k's people). */
+  readonly identityCodeModels?: string;
 }
 
 /** Expression task inputs. */

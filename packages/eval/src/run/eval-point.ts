@@ -9,6 +9,8 @@ export const PointFamily = {
   descriptor: 'descriptor',
   /** Face crops through an image codec + image models. */
   image: 'image',
+  /** Recogniser embeddings through the identity code (issue 13) + cosine of the decoded codes. */
+  identityCode: 'identity-code',
   /** No coding at all (descriptors or original images). */
   ceiling: 'ceiling',
 } as const;

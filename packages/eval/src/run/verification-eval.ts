@@ -10,6 +10,7 @@ import { faceCrops } from '../images/face-crops.js';
 import { type ScoredPair, cosineDistance, euclidean, kFoldVerification } from '../metrics/verification.js';
 import { descriptorPoint } from './descriptor-point.js';
 import { descriptorVariants, loadCodec, loadHeads } from './descriptor-variants.js';
+import { identityCodePoints } from './identity-code-eval.js';
 import type { EvalPoint, PointScore } from './eval-point.js';
 import type { CommonEvalOptions, VerificationEvalOptions } from './eval-options.js';
 import { sweepImageBudgets } from './image-budget-sweep.js';
@@ -63,6 +64,7 @@ export async function evaluateVerification(
   const cache = existsSync(v.descriptors) ? await loadDescriptorCache(v.descriptors) : undefined;
   if (cache) points.push(...(await descriptorPoints(set, cache, common, notes)));
   else notes.push(`verification: no descriptor cache at ${v.descriptors}, image baselines only`);
+  points.push(...(await identityCodePoints(set, v, notes)));
   if (v.imageLimitPerFold === 0 || common.imageCodecs.length === 0) return points;
   const bitsByProfile = points.filter((p) => p.retrained).map((p) => p.bitsPerFace);
   points.push(...(await imageBaselines(v, common, bitsByProfile, notes)));

@@ -71,7 +71,7 @@ export interface VerifyResult {
    * What was compared: `'identityCode'` (distance = 1 - cosine of the decoded identity codes) or
    * `'descriptor'` (the verification head on the descriptors).
    */
-  readonly source: 'identityCode' | 'descriptor';
+  readonly source?: 'identityCode' | 'descriptor';
 }
 
 /**

@@ -216,6 +216,8 @@ const KNOWN_KEYS = new Set([
   'reconnect',
   'codec',
   'WebSocket',
+  'publishIdentityCode',
+  'identityCodeRateIndex',
   ...Object.keys(DEFAULT_CONNECT_OPTIONS),
 ]);
 
@@ -326,7 +328,9 @@ export function resolveConnectOptions(input: ConnectOptions): ResolvedConnectOpt
   if (typeof publishIdentityCode !== 'boolean') throw new TypeError('publishIdentityCode must be a boolean');
   const identityCodeRateIndex = o.identityCodeRateIndex ?? 3;
   if (!Number.isInteger(identityCodeRateIndex) || identityCodeRateIndex < 0 || identityCodeRateIndex > 255)
-    throw new RangeError(`identityCodeRateIndex must be an integer in [0, 255], got ${identityCodeRateIndex}`);
+    throw new RangeError(
+      `identityCodeRateIndex must be an integer in [0, 255], got ${identityCodeRateIndex}`,
+    );
   let reconnect: Readonly<ReconnectOptions> | false;
   if (o.reconnect === false) reconnect = false;
   else if (o.reconnect === undefined) reconnect = resolveReconnectOptions();

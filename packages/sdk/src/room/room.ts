@@ -12,6 +12,7 @@ import {
   FrameCoding,
 } from '@semface/protocol';
 import {
+  IDENTITY_CODE_HEADER_BYTES,
   IDENTITY_CODE_VERSION,
   type IdentityCodeModel,
   encodeIdentityCode,
@@ -120,6 +121,8 @@ export class Room {
   readonly #gate: RemoteFrameGate;
   /** Next sequence number of identity-code frames per stream. */
   readonly #identityCodeSeq = new Map<number, number>();
+  /** Last identity code published per stream, re-sent after a reconnect (the relay cache may be gone). */
+  readonly #lastIdentityCode = new Map<number, Uint8Array>();
   /** Streams seen per publisher identity, to ask for key frames after a reconnect. */
   readonly #knownStreams = new Map<string, Set<number>>();
   readonly #pings = new Map<number, { sentAt: number; resolve(ms: number): void }>();
@@ -214,7 +217,11 @@ export class Room {
    * across reconnects; WebSocket and TCP/IP headers not included), and the protocol version of the
    * current socket. What the network carries, unlike the codec's payload bits.
    */
-  get wireStats(): { readonly protocolVersion: 1 | 2; readonly bytesSent: number; readonly bytesReceived: number } {
+  get wireStats(): {
+    readonly protocolVersion: 1 | 2;
+    readonly bytesSent: number;
+    readonly bytesReceived: number;
+  } {
     const s = this.#socket;
     return {
       protocolVersion: s?.protocolVersion ?? 1,
@@ -322,16 +329,23 @@ export class Room {
    * relay caches for late joiners and forwards only to subscribers whose token grants `identity_code`.
    * Needs the connect option `publishIdentityCode: true` (off by default). `input` is either the
    * recogniser embedding (coded here with `model` at `identityCodeRateIndex`) or an already coded packet
-   * (codec-core `encodeIdentityCode`). Send again when the identity is refreshed.
+   * (codec-core `encodeIdentityCode`). Send again when the identity is refreshed; the last code per
+   * stream is re-sent after a reconnect.
    * @throws NotAllowedError without the opt-in or the publish grant, NotJoinedError, RoomDisposedError.
    */
   async publishIdentityCode(
     input: Float32Array | Uint8Array,
-    options: { readonly stream?: number; readonly model?: IdentityCodeModel; readonly captureTimeUs?: number } = {},
+    options: {
+      readonly stream?: number;
+      readonly model?: IdentityCodeModel;
+      readonly captureTimeUs?: number;
+    } = {},
   ): Promise<PublishedFrame | null> {
     this.#assertUsable();
     if (!this.#opts.publishIdentityCode)
-      throw new NotAllowedError('identity codes are off: connect with publishIdentityCode: true to send them');
+      throw new NotAllowedError(
+        'identity codes are off: connect with publishIdentityCode: true to send them',
+      );
     const session = this.#session;
     if (session && !session.canPublish) throw new NotAllowedError('the token has no publish grant');
     if (this.#roomName === undefined && this.#state === 'connected') throw new NotJoinedError();
@@ -341,20 +355,27 @@ export class Room {
     let payload: Uint8Array;
     if (input instanceof Uint8Array) {
       payload = Uint8Array.from(input);
-      if (peekIdentityCode(payload).version !== IDENTITY_CODE_VERSION)
+      if (payload.length < IDENTITY_CODE_HEADER_BYTES || payload[0] !== IDENTITY_CODE_VERSION)
         throw new RangeError('not an identity-code packet of a version this SDK writes');
     } else {
-      if (!options.model) throw new TypeError('coding an embedding needs options.model (an IdentityCodeModel)');
+      if (!options.model)
+        throw new TypeError('coding an embedding needs options.model (an IdentityCodeModel)');
       try {
         payload = encodeIdentityCode(options.model, input, this.#opts.identityCodeRateIndex);
       } catch (err) {
         throw new EncodeError(`encoding the identity code failed: ${(err as Error).message}`, { cause: err });
       }
     }
+    this.#lastIdentityCode.set(stream, payload);
+    return this.#sendIdentityCode(stream, payload, options.captureTimeUs ?? Date.now() * 1000);
+  }
+
+  /** Sends one identity-code frame (also re-sent by the resync after a reconnect). */
+  #sendIdentityCode(stream: number, payload: Uint8Array, captureLocalUs: number): PublishedFrame | null {
     const head = peekIdentityCode(payload);
     const seq = this.#identityCodeSeq.get(stream) ?? 0;
     this.#identityCodeSeq.set(stream, seq + 1);
-    const captureTimeUs = Math.round((options.captureTimeUs ?? Date.now() * 1000) + this.#clockOffsetMs * 1000);
+    const captureTimeUs = Math.round(captureLocalUs + this.#clockOffsetMs * 1000);
     const modelId = `idcode:${head.modelId}`;
     const sent =
       this.#canSend() &&
@@ -370,7 +391,15 @@ export class Room {
         },
       });
     if (!sent) return null;
-    return { stream, seq, kind: 'identityCode', profile: 'identity', modelId, bits: payload.length * 8, captureTimeUs };
+    return {
+      stream,
+      seq,
+      kind: 'identityCode',
+      profile: 'identity',
+      modelId,
+      bits: payload.length * 8,
+      captureTimeUs,
+    };
   }
 
   #onIdentityCode(frame: semface.v1.Frame): void {
@@ -379,9 +408,15 @@ export class Room {
       head = peekIdentityCode(frame.payload);
     } catch (err) {
       this.#emitError(
-        new FrameDecodeError(frame.participantId, frame.stream, Number(frame.seq), 'identity-code frame undecodable', {
-          cause: err,
-        }),
+        new FrameDecodeError(
+          frame.participantId,
+          frame.stream,
+          Number(frame.seq),
+          'identity-code frame undecodable',
+          {
+            cause: err,
+          },
+        ),
       );
       return;
     }
@@ -396,7 +431,10 @@ export class Room {
       captureTimeUs: Number(frame.captureTimeUs),
       bits: frame.payload.length * 8,
     };
-    this.#events.emit('identityCode', event);
+    // Like decoded descriptors, only once the room was handed to the application (replays on join).
+    void this.#deliver.then(() => {
+      if (this.#state !== 'disposed') this.#events.emit('identityCode', event);
+    });
   }
 
   /** Asks a publisher for a key frame on one of its streams. */
@@ -603,6 +641,10 @@ export class Room {
           err instanceof SemfaceSdkError ? err : new EncodeError('resync failed', { cause: err }),
         ),
       );
+    }
+    if (this.#session?.canPublish && this.#opts.publishIdentityCode) {
+      for (const [stream, payload] of this.#lastIdentityCode)
+        this.#sendIdentityCode(stream, payload, Date.now() * 1000);
     }
   }
 

@@ -1,0 +1,1 @@
+"""Identity code (issue 13): recognition embedding in the identity layer, its codec and evaluation."""
