@@ -8,6 +8,13 @@
  *   node scripts/measure-stream-rate.mjs [--cache artifacts/cache/videos.npy] [--models DIR]
  *       [--target 2000,1000] [--key-interval 2] [--out docs/streaming] [--plots]
  *       [--steps 0.1,0.2,0.3,0.5,0.8,1.2] [--identity-rate N]
+ *       [--identity-code-refresh SECONDS] [--identity-code-rate N] [--identity-code-frame-bits 40]
+ * With --identity-code-refresh, every stream also carries an identity code (docs/bitstream.md, "Identity code";
+ * its own frames, kind 4, not seen by the temporal rate controller) at the first frame and then every SECONDS
+ * of capture time: each costs the packet (4-byte header + the rate point's bits) plus the transport framing
+ * of one frame (protocol v2 compact frame: 40 bits, docs/relay.md). The packet is coded by the shipped model
+ * from a real face-api embedding (first row of artifacts/cache/idcode/lfw-faceapi.npy when present; the
+ * length is fixed by the rate point, so the content does not change the count). Rows get `withIdentityCode`.
  * The cache is a descriptor .npy with its sidecar .json (`pnpm semface extract --dataset videos`).
  * Writes <out>/results.json and, with --plots, one bits-per-frame PNG per clip (SVG rendered by sharp).
  */
@@ -15,9 +22,13 @@ import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
 import {
   DESCRIPTOR_LENGTH,
   DescriptorField,
+  encodeIdentityCode,
+  goldenEmbeddings,
+  loadIdentityCodeModel,
   SemfaceCodec,
   TemporalStreamDecoder,
   TemporalStreamEncoder,
@@ -34,6 +45,10 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '0.1,0.2,0.3,0.5,0.8,1.2' },
     out: { type: 'string', default: 'docs/streaming' },
     plots: { type: 'boolean', default: false },
+    'identity-code-refresh': { type: 'string' },
+    'identity-code-rate': { type: 'string', default: '3' },
+    'identity-code-frame-bits': { type: 'string', default: '40' },
+    'identity-code-embeddings': { type: 'string', default: 'artifacts/cache/idcode/lfw-faceapi.npy' },
   },
 });
 
@@ -79,6 +94,8 @@ function loadClips(npyPath) {
       fps,
       span,
       descriptors: c.frames.map((f) => f.d),
+      /** Capture time of each frame from the clip's first frame, seconds. */
+      times: c.frames.map((f) => (f.index - c.frames[0].index) / fps),
     };
   });
 }
@@ -223,6 +240,40 @@ const keyInterval = Number(values['key-interval']);
 const identityRate =
   values['identity-rate'] === undefined ? {} : { identityRateIndex: Number(values['identity-rate']) };
 const clips = loadClips(values.cache);
+
+/** Identity-code refreshes: bits of one (packet + framing) and the frames that carry one. */
+const idRefresh =
+  values['identity-code-refresh'] === undefined ? undefined : Number(values['identity-code-refresh']);
+let idCode;
+if (idRefresh !== undefined) {
+  if (!(idRefresh > 0)) throw new Error('--identity-code-refresh: need seconds > 0');
+  const model = await loadIdentityCodeModel();
+  const rateIndex = Number(values['identity-code-rate']);
+  const src = values['identity-code-embeddings'];
+  const embedding =
+    src && existsSync(src)
+      ? readNpy(src).data.subarray(0, model.inputDim)
+      : goldenEmbeddings(1, model.inputDim, 1)[0];
+  const packet = encodeIdentityCode(model, embedding, rateIndex);
+  const frameBits = Number(values['identity-code-frame-bits']);
+  idCode = {
+    refreshSeconds: idRefresh,
+    rateIndex,
+    codeBits: model.ratePoints[rateIndex].bits,
+    packetBits: packet.length * 8,
+    frameBits,
+    bitsPerRefresh: packet.length * 8 + frameBits,
+    embedding: src && existsSync(src) ? `${src} row 0` : 'goldenEmbeddings(1, dim, 1)',
+  };
+}
+/** Frames (indices) at which a refresh is sent: the first, then the first frame of each new refresh period. */
+function refreshFrames(clip) {
+  const out = [];
+  clip.times.forEach((t, i) => {
+    if (i === 0 || Math.floor(t / idRefresh) > Math.floor(clip.times[i - 1] / idRefresh)) out.push(i);
+  });
+  return out;
+}
 const fixedSteps = values.steps ? values.steps.split(',').map(Number) : [];
 const configs = [
   ...targets.map((t) => ({
@@ -277,12 +328,28 @@ for (const clip of clips) {
     temporal: {},
   };
   const runs = [];
+  const refreshes = idCode ? refreshFrames(clip) : [];
+  if (idCode) row.identityCode = { refreshes: refreshes.length, frames: refreshes };
   for (const c of configs) {
     const r = await runTemporal(codec, clip, c.options);
     if (c.plot) runs.push({ label: c.label, r });
     const { bits, kindsPerFrame, ...summary } = r;
     row.temporal[c.label] = summary;
     const a = agg[c.label];
+    if (idCode) {
+      const codeBits = refreshes.length * idCode.bitsPerRefresh;
+      // Framed: every temporal packet + one v2 compact frame header (the identity code's frames already have theirs).
+      const framed = r.totalBits + bits.length * idCode.frameBits;
+      summary.withIdentityCode = {
+        bitrate: (r.totalBits + codeBits) / r.seconds,
+        growth: codeBits / r.totalBits,
+        framedBitrate: framed / r.seconds,
+        framedWithCodeBitrate: (framed + codeBits) / r.seconds,
+        framedGrowth: codeBits / framed,
+      };
+      a.codeBits = (a.codeBits ?? 0) + codeBits;
+      a.framedBits = (a.framedBits ?? 0) + framed;
+    }
     a.bits += r.totalBits;
     a.seconds += r.seconds;
     a.frames += clip.descriptors.length;
@@ -321,6 +388,17 @@ const overall = Object.fromEntries(
       seconds: a.seconds,
       mae: mean(a.err, a.frames),
       labelAgreement: heads ? a.agree / a.frames : null,
+      ...(a.codeBits === undefined
+        ? {}
+        : {
+            withIdentityCode: {
+              bitrate: (a.bits + a.codeBits) / a.seconds,
+              growth: a.codeBits / a.bits,
+              framedBitrate: a.framedBits / a.seconds,
+              framedWithCodeBitrate: (a.framedBits + a.codeBits) / a.seconds,
+              framedGrowth: a.codeBits / a.framedBits,
+            },
+          }),
     },
   ]),
 );
@@ -328,10 +406,15 @@ for (const [l, o] of Object.entries(overall)) {
   process.stdout.write(
     `overall ${l.padEnd(32)} ${(o.bitrate / 1000).toFixed(3)} kbit/s  MAE ${GROUPS.map((g) => `${g} ${o.mae[g].toFixed(3)}`).join(', ')}${o.labelAgreement === null ? '' : `  expression label = uncoded ${(100 * o.labelAgreement).toFixed(1)} %`}\n`,
   );
+  const w = o.withIdentityCode;
+  if (w)
+    process.stdout.write(
+      `  + identity code every ${idCode.refreshSeconds} s (${idCode.bitsPerRefresh} bits each): ${(w.bitrate / 1000).toFixed(3)} kbit/s (+${(100 * w.growth).toFixed(2)} %); with v2 framing on every frame ${(w.framedBitrate / 1000).toFixed(3)} -> ${(w.framedWithCodeBitrate / 1000).toFixed(3)} kbit/s (+${(100 * w.framedGrowth).toFixed(2)} %)\n`,
+    );
 }
 mkdirSync(values.out, { recursive: true });
 const models = codec.store.models.map((m) => ({ id: m.id, profile: m.profile, rateIndex: m.rateIndex }));
 writeFileSync(
   join(values.out, 'results.json'),
-  `${JSON.stringify({ cache: values.cache, keyIntervalSeconds: keyInterval, intraRateIndex: top, intraLowRateIndex: low, models, overall, clips: results }, null, 1)}\n`,
+  `${JSON.stringify({ cache: values.cache, keyIntervalSeconds: keyInterval, intraRateIndex: top, intraLowRateIndex: low, ...(idCode ? { identityCode: { ...idCode, refreshes: results.reduce((n, r) => n + r.identityCode.refreshes, 0) } } : {}), models, overall, clips: results }, null, 1)}\n`,
 );
