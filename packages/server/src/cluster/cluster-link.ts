@@ -66,6 +66,8 @@ interface LinkRoom<M extends RoomMember> {
   readonly pending: Map<string, PendingSnapshot>;
   /** When this node last asked for snapshots of the room, performance.now() ms. */
   requestedMs: number;
+  /** When this node started serving the room, performance.now() ms. */
+  readonly openedMs: number;
 }
 
 /** BusMessage fields a publish sets (origin, incarnation, seq and time are added). */
@@ -180,6 +182,7 @@ export class ClusterLink<M extends RoomMember> {
       byNode: new Map(),
       pending: new Map(),
       requestedMs: Number.NEGATIVE_INFINITY,
+      openedMs: performance.now(),
     };
     this.#rooms.set(name, lr);
     lr.unsubscribe = this.#bus
@@ -212,6 +215,26 @@ export class ClusterLink<M extends RoomMember> {
   /** Publishes an encoded Envelope (Frame, PeerJoined, PeerLeft, KeyFrameRequest) to a room. */
   publishEnvelope(room: string, envelope: Uint8Array): void {
     this.#publishRoom(room, { envelope });
+  }
+
+  /**
+   * Publishes a Frame envelope. Key, identity and identity-code frames always go; a delta goes
+   * only where it can be of use: while the room is new here (members elsewhere may not be known
+   * yet) or when another node has announced members in it. A room served by one node then costs
+   * no signing and no bus traffic per delta; a delta missed in the join window shows as a gap and
+   * the receiver asks for a key frame.
+   */
+  publishFrame(room: string, envelope: Uint8Array, reliable: boolean): void {
+    const lr = this.#rooms.get(room);
+    if (!lr) return;
+    let elsewhere = reliable || performance.now() - lr.openedMs < 2 * this.#opts.clusterSyncIntervalMs;
+    for (const ids of lr.byNode.values()) {
+      if (ids.size > 0) {
+        elsewhere = true;
+        break;
+      }
+    }
+    if (elsewhere) this.#publishRoom(room, { envelope });
   }
 
   /** Stops heartbeats, timers and the cluster subscription; envelopes can still be published (drain). */

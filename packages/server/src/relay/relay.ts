@@ -521,7 +521,7 @@ export class Relay {
     void raw;
     const state = this.#rooms.get(conn.room)!;
     this.#fanOut(state.room, f, kind, bytes, ingressMs, conn.id);
-    this.#busPublish(conn.room, { envelope: bytes });
+    this.#cluster.publishFrame(conn.room, bytes, isReliableKind(f.kind));
   }
 
   #fanOut(
