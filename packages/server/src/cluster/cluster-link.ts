@@ -107,6 +107,8 @@ export class ClusterLink<M extends RoomMember> {
   readonly #timer: NodeJS.Timeout;
   #seq = 0;
   #stopped = false;
+  /** When this link started, performance.now() ms. */
+  readonly #startedMs = performance.now();
   /** The bus was seen disconnected: nobody could be heard, so no node may time out meanwhile. */
   #busDown = false;
   #lastRejectLog = 0;
@@ -218,7 +220,8 @@ export class ClusterLink<M extends RoomMember> {
   }
 
   /**
-   * Publishes a Frame envelope. Key, identity and identity-code frames always go; a delta goes
+   * Publishes a Frame envelope when another node is alive. Key, identity and identity-code frames
+   * then always go; a delta goes
    * only where it can be of use: while the room is new here (members elsewhere may not be known
    * yet) or when another node has announced members in it. A room served by one node then costs
    * no signing and no bus traffic per delta; a delta missed in the join window shows as a gap and
@@ -227,7 +230,14 @@ export class ClusterLink<M extends RoomMember> {
   publishFrame(room: string, envelope: Uint8Array, reliable: boolean): void {
     const lr = this.#rooms.get(room);
     if (!lr) return;
-    let elsewhere = reliable || performance.now() - lr.openedMs < 2 * this.#opts.clusterSyncIntervalMs;
+    const now = performance.now();
+    // While the room or this node is new, other nodes may not be known yet: send everything.
+    const early =
+      now - lr.openedMs < 2 * this.#opts.clusterSyncIntervalMs ||
+      now - this.#startedMs < this.#opts.nodeTimeoutMs;
+    // No other node alive: nobody to receive it (a node that appears asks for a sync first).
+    if (!early && this.#nodes.size === 0) return;
+    let elsewhere = reliable || early;
     for (const ids of lr.byNode.values()) {
       if (ids.size > 0) {
         elsewhere = true;

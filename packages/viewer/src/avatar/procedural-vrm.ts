@@ -8,28 +8,15 @@
  * Units: metres; y up; the avatar faces +z; its left is +x (VRM 1.0).
  */
 
+import { VRM_EXPRESSIONS } from '@semface/sdk/rig';
+
 type Vec3 = readonly [number, number, number];
 
-/** VRM 1.0 expression presets the default avatar has morph targets for, in target order. */
-export const PROCEDURAL_VRM_EXPRESSIONS = Object.freeze([
-  'aa',
-  'ih',
-  'ou',
-  'ee',
-  'oh',
-  'blink',
-  'blinkLeft',
-  'blinkRight',
-  'happy',
-  'angry',
-  'sad',
-  'relaxed',
-  'surprised',
-  'lookUp',
-  'lookDown',
-  'lookLeft',
-  'lookRight',
-] as const);
+/**
+ * VRM 1.0 expression presets the default avatar has morph targets for, in target order: exactly
+ * the ones the SDK rig drives, so every rig output moves the default avatar.
+ */
+export const PROCEDURAL_VRM_EXPRESSIONS = VRM_EXPRESSIONS;
 
 type Expression = (typeof PROCEDURAL_VRM_EXPRESSIONS)[number];
 
