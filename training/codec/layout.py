@@ -1,47 +1,49 @@
-"""Descriptor layout and profiles, read from the single source of truth in codec-core.
+"""Descriptor layout and profiles, read from the data contract shared with codec-core.
 
-The TypeScript file packages/codec-core/src/descriptor/layout.ts defines the field
-offsets and profiles; parsing it here keeps Python from re-hard-coding them.
+packages/codec-core/contracts/descriptor-layout.json is the single source of the field offsets,
+the profiles (in wire order) and the latent quantisation rule; codec-core compiles the same file
+into TypeScript (packages/codec-core/scripts/generate-contracts.mjs), so Python never reads .ts.
 """
 
 from __future__ import annotations
 
-import re
+import json
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-LAYOUT_TS = REPO_ROOT / "packages" / "codec-core" / "src" / "descriptor" / "layout.ts"
+CONTRACT_JSON = REPO_ROOT / "packages" / "codec-core" / "contracts" / "descriptor-layout.json"
 
 
-def _block(source: str, name: str) -> str:
-    match = re.search(rf"export const {name} = \{{(.*?)\n\}}", source, re.S)
-    if match is None:
-        raise RuntimeError(f"{name} not found in {LAYOUT_TS}")
-    return match.group(1)
+@lru_cache(maxsize=1)
+def contract() -> dict:
+    """The parsed contract (checked: contiguous fields covering the descriptor, known profile fields)."""
+    c = json.loads(CONTRACT_JSON.read_text(encoding="utf-8"))
+    if c.get("format") != "semface-descriptor-contract" or c.get("version") != 1:
+        raise RuntimeError(f"{CONTRACT_JSON}: not a semface-descriptor-contract v1 file")
+    at = 0
+    for f in c["fields"]:
+        if f["start"] != at or f["end"] <= f["start"]:
+            raise RuntimeError(f"{CONTRACT_JSON}: field {f['name']} is not contiguous")
+        at = f["end"]
+    if at != c["descriptorLength"]:
+        raise RuntimeError(f"{CONTRACT_JSON}: fields cover {at} values, descriptorLength is {c['descriptorLength']}")
+    names = {f["name"] for f in c["fields"]}
+    for p in c["profiles"]:
+        if not set(p["fields"]) <= names:
+            raise RuntimeError(f"{CONTRACT_JSON}: profile {p['name']} has unknown fields")
+    return c
 
 
 @lru_cache(maxsize=1)
 def _parse() -> tuple[int, dict[str, tuple[int, int]], dict[str, tuple[str, ...]], tuple[str, ...]]:
-    source = LAYOUT_TS.read_text(encoding="utf-8")
-    length_match = re.search(r"DESCRIPTOR_LENGTH = (\d+)", source)
-    if length_match is None:
-        raise RuntimeError(f"DESCRIPTOR_LENGTH not found in {LAYOUT_TS}")
-    fields = {
-        m.group(1): (int(m.group(2)), int(m.group(3)))
-        for m in re.finditer(r"(\w+): \{ start: (\d+), end: (\d+) \}", _block(source, "DescriptorField"))
-    }
-    profiles = {
-        m.group(1): tuple(re.findall(r"'(\w+)'", m.group(2)))
-        for m in re.finditer(r"(\w+): \[([^\]]*)\]", _block(source, "Profile"))
-    }
-    names_match = re.search(r"PROFILE_NAMES = Object\.freeze\(\[(.*?)\]", source, re.S)
-    if names_match is None:
-        raise RuntimeError(f"PROFILE_NAMES not found in {LAYOUT_TS}")
-    order = tuple(re.findall(r"'(\w+)'", names_match.group(1)))
-    return int(length_match.group(1)), fields, profiles, order
+    c = contract()
+    fields = {f["name"]: (int(f["start"]), int(f["end"])) for f in c["fields"]}
+    profiles = {p["name"]: tuple(p["fields"]) for p in c["profiles"]}
+    order = tuple(p["name"] for p in c["profiles"])
+    return int(c["descriptorLength"]), fields, profiles, order
 
 
 def descriptor_length() -> int:

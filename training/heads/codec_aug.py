@@ -1,4 +1,5 @@
-"""Decoded-descriptor augmentation: run the codec's ONNX analysis -> round -> synthesis per rate point."""
+"""Decoded-descriptor augmentation: run the codec's ONNX analysis -> quantise -> synthesis per rate point
+(quantisation as codec-core does it: training/codec/quantise.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 import onnxruntime as ort
 
 from training.codec.layout import profile_indices
+from training.codec.quantise import quantise
 
 
 class CodecRoundTrip:
@@ -53,7 +55,7 @@ class CodecRoundTrip:
             x_in = np.zeros_like(x257, dtype=np.float32)
             x_in[:, keep] = x257[:, keep]
             y = a.run(None, {a.get_inputs()[0].name: x_in[:, idx]})[0]
-            y_hat = np.clip(np.round(y), -32767, 32767).astype(np.float32)
+            y_hat = quantise(y).astype(np.float32)  # codec-core's rule and clamp (the data contract)
             x_hat = s.run(None, {s.get_inputs()[0].name: y_hat})[0]
             dec = np.zeros_like(x257)
             dec[:, idx] = x_hat

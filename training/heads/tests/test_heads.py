@@ -56,3 +56,35 @@ def test_probability_ensemble_averages_members():
     p = ens(x).detach().numpy()
     np.testing.assert_allclose(p.sum(1), 1.0, atol=1e-6)
     np.testing.assert_allclose(p, (members[0](x) + members[1](x)).detach().numpy() / 2, atol=1e-6)
+
+
+class _FakeSession:
+    """Stands in for an onnxruntime session: analysis returns fixed latents, synthesis its input."""
+
+    def __init__(self, out=None):
+        self.out = out
+        self.seen = None
+
+    def get_inputs(self):
+        return [type("Input", (), {"name": "x"})()]
+
+    def run(self, _names, feeds):
+        self.seen = feeds["x"]
+        return [self.seen if self.out is None else self.out]
+
+
+def test_codec_aug_quantises_as_codec_core():
+    from training.codec.layout import descriptor_length
+    from training.heads.codec_aug import CodecRoundTrip
+
+    n = descriptor_length()
+    y = np.zeros((1, n), dtype=np.float32)
+    y[0, :6] = [0.5, -0.5, 2.5, -2.5, 40000.4, -5e6]
+    rt = CodecRoundTrip.__new__(CodecRoundTrip)
+    rt.task_profile = "full"
+    synthesis = _FakeSession()
+    rt.entries = [({"profile": "full", "rateIndex": 0}, _FakeSession(y), synthesis)]
+    (dec,) = rt.decode_all(np.zeros((1, n), dtype=np.float32))
+    # floor(y + 0.5) (ties up, not to even) clamped at 2^22 - 1 (not 32767), as codec-core's quantize.
+    assert synthesis.seen[0, :6].tolist() == [1, 0, 3, -2, 40000, -(2**22 - 1)]
+    assert dec[0, :6].tolist() == [1, 0, 3, -2, 40000, -(2**22 - 1)]

@@ -1,18 +1,21 @@
 /**
  * The 257-D face descriptor layout, in the Deep3DFaceRecon order used by existing tools.
- * Every package reads field offsets from here; nothing else hard-codes them.
+ * Every package reads field offsets from here; nothing else hard-codes them. The values come from
+ * the data contract packages/codec-core/contracts/descriptor-layout.json (through the generated
+ * ./contract-data.ts), which Python training reads too (training/codec/layout.py).
  */
-export const DESCRIPTOR_LENGTH = 257 as const;
+import {
+  CONTRACT_DESCRIPTOR_LENGTH,
+  CONTRACT_FIELDS,
+  CONTRACT_PROFILES,
+  CONTRACT_PROFILE_NAMES,
+} from './contract-data.js';
+
+/** Length of the full descriptor (257). */
+export const DESCRIPTOR_LENGTH = CONTRACT_DESCRIPTOR_LENGTH;
 
 /** Field groups of the descriptor: half-open `[start, end)` ranges. */
-export const DescriptorField = {
-  identity: { start: 0, end: 80 },
-  expression: { start: 80, end: 144 },
-  texture: { start: 144, end: 224 },
-  rotation: { start: 224, end: 227 },
-  lighting: { start: 227, end: 254 },
-  translation: { start: 254, end: 257 },
-} as const;
+export const DescriptorField = CONTRACT_FIELDS;
 
 /** Name of one descriptor field group. */
 export type DescriptorFieldName = keyof typeof DescriptorField;
@@ -24,21 +27,13 @@ export const DESCRIPTOR_FIELD_NAMES = Object.freeze(Object.keys(DescriptorField)
  * Partial profiles: the fields a receiver needs for one task.
  * `expression` feeds expression recognition and animation; `identity` feeds verification.
  */
-export const Profile = {
-  full: ['identity', 'expression', 'texture', 'rotation', 'lighting', 'translation'],
-  expression: ['expression', 'rotation', 'translation'],
-  identity: ['identity', 'texture'],
-} as const satisfies Record<string, readonly DescriptorFieldName[]>;
+export const Profile = CONTRACT_PROFILES satisfies Record<string, readonly DescriptorFieldName[]>;
 
 /** Name of a descriptor profile. */
 export type ProfileName = keyof typeof Profile;
 
 /** Profile names in wire order (their index is the profile's wire value). */
-export const PROFILE_NAMES = Object.freeze([
-  'full',
-  'expression',
-  'identity',
-] as const satisfies readonly ProfileName[]);
+export const PROFILE_NAMES = Object.freeze(CONTRACT_PROFILE_NAMES satisfies readonly ProfileName[]);
 
 /** Length of one field group. */
 export function fieldLength(name: DescriptorFieldName): number {

@@ -2,7 +2,9 @@ import { MAX_LATENT_MAGNITUDE } from '../entropy/signed-map.js';
 
 /**
  * Quantises analysis outputs to integer latents with q = floor(y + 0.5) (ties round up, toward +inf;
- * training uses torch.floor(y + 0.5) so both sides agree), clamped to +-MAX_LATENT_MAGNITUDE.
+ * training uses torch.floor(y + 0.5) so both sides agree), clamped to +-MAX_LATENT_MAGNITUDE: the rule of
+ * the data contract (packages/codec-core/contracts/descriptor-layout.json, `quantisation`), which Python
+ * applies through training/codec/quantise.py (src/descriptor/contract.test.ts checks both agree).
  * Non-finite inputs must be rejected before this point.
  */
 export function quantize(y: Float32Array, out: Int32Array = new Int32Array(y.length)): Int32Array {
