@@ -41,6 +41,11 @@ export interface DetectedFace {
   readonly mesh: Float32Array;
   /** Number of mesh points (468, or 478 with iris refinement). */
   readonly pointCount: number;
+  /**
+   * The detector's own mesh when `mesh` was temporally stabilised (`FaceMeshDetector.track` with
+   * `stabilize` on); absent otherwise. Same layout as `mesh`.
+   */
+  readonly rawMesh?: Float32Array;
 }
 
 /** A detected face fitted to the face model. */

@@ -69,12 +69,13 @@ export async function loadDescriptorSource(
   return {
     descriptorLength: DESCRIPTOR_LENGTH,
     models,
-    async extract(frame: RgbaFrame, { allFaces, videoFrame, cropBox }): Promise<FittedFace[]> {
-      // Single-face video: follow the face from frame to frame (mesh-only passes, steadier boxes).
+    async extract(frame: RgbaFrame, { allFaces, videoFrame, timestampMs, cropBox }): Promise<FittedFace[]> {
+      // Single-face video: follow the face from frame to frame (mesh-only passes, steadier boxes; the
+      // tracker's temporal stabiliser smooths the mesh using the frame times).
       if (videoFrame === 'first') detector.resetTracking();
       const faces =
         videoFrame !== undefined && !allFaces
-          ? await detector.track(frame)
+          ? await detector.track(frame, timestampMs === undefined ? {} : { timestampMs })
           : await detector.detect(frame, { allFaces });
       if (faces.length === 0 && cropBox !== undefined) {
         // Face-crop datasets: the detector misses many tight or low-contrast crops whose mesh is

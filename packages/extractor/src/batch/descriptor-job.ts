@@ -32,6 +32,8 @@ export interface FaceExtractOptions {
    * source may track the face across frames; undefined for still images.
    */
   readonly videoFrame?: 'first' | 'next';
+  /** For video frames: presentation time in milliseconds (drives a tracker's temporal filter). */
+  readonly timestampMs?: number;
   /**
    * For still images known to be face crops: the region of the frame that holds the face (the
    * original image inside any padding). A source uses it when its detector finds no face.
@@ -173,7 +175,7 @@ export async function runDescriptorJob(
     let videoFrame: 'first' | 'next' = 'first';
     for await (const { frameIndex, timestampMs, frame } of frames) {
       try {
-        const faces = await extractor.extract(frame, { allFaces, videoFrame });
+        const faces = await extractor.extract(frame, { allFaces, videoFrame, timestampMs });
         videoFrame = 'next';
         if (faces.length === 0) throw noFace(`frame ${frameIndex}`);
         await addFaces(item, faces, frameIndex, timestampMs);

@@ -163,6 +163,71 @@ describe('FaceMeshDetector.track', () => {
   });
 });
 
+describe('FaceMeshDetector.track stabilisation', () => {
+  /** Frame-to-frame RMS change of the points relative to their centroid (shifts do not count). */
+  function shapeJitter(meshes: Float32Array[]): number {
+    const rel = meshes.map((m) => {
+      const c = new Float64Array(3);
+      for (let i = 0; i < 468 * 3; i++) c[i % 3] = c[i % 3]! + m[i]! / 468;
+      return m.map((x, i) => x - c[i % 3]!);
+    });
+    let sum = 0;
+    for (let t = 1; t < rel.length; t++) {
+      for (let i = 0; i < rel[t]!.length; i++) sum += (rel[t]![i]! - rel[t - 1]![i]!) ** 2;
+    }
+    return Math.sqrt(sum / (rel.length - 1) / rel[0]!.length);
+  }
+
+  it('is on by default, keeps the raw mesh, and steadies a still face under noise and shifts', async () => {
+    const stable = await FaceMeshDetector.create();
+    const plain = await FaceMeshDetector.create({ stabilize: false });
+    expect(stable.options.stabilize).toBe(true);
+    const { data, info } = await sharp(samplePath(2))
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    let seed = 99;
+    const rnd = () => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed / 4294967296;
+    };
+    const filtered: Float32Array[] = [];
+    const raw: Float32Array[] = [];
+    for (let t = 0; t < 20; t++) {
+      const [dx, dy] = [Math.floor(rnd() * 5) - 2, Math.floor(rnd() * 5) - 2];
+      const out = new Uint8Array(500 * 500 * 4);
+      for (let y = 0; y < 500; y++) {
+        for (let x = 0; x < 2000; x++) {
+          const v =
+            data[((50 + dy + y) * info.width + 1300 + dx) * 4 + x]! + (x % 4 === 3 ? 0 : (rnd() - 0.5) * 16);
+          out[y * 2000 + x] = Math.max(0, Math.min(255, Math.round(v)));
+        }
+      }
+      const frame = { width: 500, height: 500, data: out };
+      const [a] = await stable.track(frame, { timestampMs: t * 40 });
+      const [b] = await plain.track(frame);
+      expect(a?.rawMesh).toBeDefined();
+      expect(b?.rawMesh).toBeUndefined();
+      // The crop follows the raw mesh either way, so the detector's own mesh is the same.
+      expect(Array.from(a!.rawMesh!)).toEqual(Array.from(b!.mesh));
+      filtered.push(a!.mesh);
+      raw.push(b!.mesh);
+    }
+    expect(shapeJitter(filtered.slice(5))).toBeLessThan(shapeJitter(raw.slice(5)) / 2);
+    await expect(
+      stable.track(await toFrame(sharp(samplePath(2))), { timestampMs: Number.NaN }),
+    ).rejects.toThrow(TypeError);
+    expect((await stable.detect(await toFrame(sharp(samplePath(2)))))[0]?.rawMesh).toBeUndefined();
+    await stable.dispose();
+    await plain.dispose();
+  });
+
+  it('validates the stabiliser options once, at create', async () => {
+    await expect(FaceMeshDetector.create({ stabilize: 1 as unknown as boolean })).rejects.toThrow(TypeError);
+    await expect(FaceMeshDetector.create({ stabilizer: { minCutoff: 0 } })).rejects.toThrow(RangeError);
+  });
+});
+
 describe('FaceMeshDetector without a face', () => {
   it('a blank frame gives no face', async () => {
     const frame = { width: 320, height: 240, data: new Uint8Array(320 * 240 * 4).fill(128) };

@@ -15,9 +15,14 @@ import {
   type RgbaFrame,
 } from '../types.js';
 import { FaceMeshModel, MESH_INPUT_SIZE, type RawMesh } from './face-mesh-model.js';
-import { type FaceMeshDetectorOptions, resolveFaceMeshDetectorOptions } from './face-mesh-options.js';
+import {
+  type FaceMeshDetectorInit,
+  type FaceMeshDetectorOptions,
+  resolveFaceMeshDetectorOptions,
+} from './face-mesh-options.js';
 import { meshBoundingBox, roiFromBox, roiFromDetection, roiFromMesh } from './face-roi.js';
 import { IrisModel } from './iris-model.js';
+import { MeshStabilizer } from './mesh-stabilizer.js';
 
 /** Per-call options of {@link FaceMeshDetector.detect}. */
 export interface DetectOptions {
@@ -31,6 +36,15 @@ export interface MeshFromBoxOptions {
   readonly angle?: number;
 }
 
+/** Per-call options of {@link FaceMeshDetector.track}. */
+export interface TrackOptions {
+  /**
+   * Capture time of the frame in milliseconds (any origin, increasing), used by the temporal
+   * stabiliser. Default: frames are `1000 / stabilizer.frameRate` ms apart.
+   */
+  readonly timestampMs?: number;
+}
+
 /**
  * Face detection (BlazeFace) + 3D face mesh (MediaPipe face mesh, optional iris refinement) on
  * onnxruntime-node. Create once with {@link FaceMeshDetector.create}; the ONNX sessions are reused.
@@ -41,6 +55,8 @@ export class FaceMeshDetector {
   private trackedRoi: RotatedRect | undefined;
   /** Detector score of the detection that started the current track. */
   private trackedScore = 0;
+  /** Smooths {@link track} meshes over time; undefined when `stabilize` is off. */
+  private readonly stabilizer: MeshStabilizer | undefined;
 
   private constructor(
     /** The validated options this detector runs with. */
@@ -49,14 +65,16 @@ export class FaceMeshDetector {
     private readonly meshModel: FaceMeshModel,
     private readonly irisModel: IrisModel | undefined,
     private readonly sessions: readonly InferenceSession[],
-  ) {}
+  ) {
+    this.stabilizer = options.stabilize ? new MeshStabilizer(options.stabilizer) : undefined;
+  }
 
   /**
    * Loads the models.
    * @throws TypeError / RangeError for invalid options; ModelLoadError (SEMFACE_ERR_MODEL_LOAD) when a
    *   model file is missing or unreadable.
    */
-  static async create(options: Partial<FaceMeshDetectorOptions> = {}): Promise<FaceMeshDetector> {
+  static async create(options: FaceMeshDetectorInit = {}): Promise<FaceMeshDetector> {
     const o = resolveFaceMeshDetectorOptions(options);
     const sessionOptions = { intraOpNumThreads: o.intraOpNumThreads };
     const detector = await createSession(join(o.modelDir, MODEL_FILES.detector), sessionOptions, {
@@ -164,35 +182,55 @@ export class FaceMeshDetector {
    * Video mode for one face: re-crops the face from the previous frame's mesh (MediaPipe tracking) and
    * runs the detector only when there is no previous face or the mesh loses it. Usually costs one
    * mesh pass instead of detector + mesh. Returns the tracked face, or an empty array.
+   * With `stabilize` on (default) the returned mesh is temporally filtered ({@link MeshStabilizer}: no
+   * frames of delay, strong smoothing only while the face is still) and the detector's mesh is in
+   * `rawMesh`; the next crop still comes from the raw mesh, so the filter never steers tracking.
+   * The filter restarts whenever the detector has to find the face again.
    * Call {@link resetTracking} when the next frame is not a continuation (new video, scene cut).
-   * @throws InvalidFrameError (SEMFACE_ERR_INVALID_FRAME) for a malformed frame.
+   * @throws InvalidFrameError (SEMFACE_ERR_INVALID_FRAME) for a malformed frame; TypeError for a
+   *   non-finite `timestampMs`.
    */
-  async track(frame: RgbaFrame): Promise<DetectedFace[]> {
+  async track(frame: RgbaFrame, options: TrackOptions = {}): Promise<DetectedFace[]> {
     validateRgbaFrame(frame);
+    const { timestampMs } = options;
+    if (timestampMs !== undefined && !Number.isFinite(timestampMs)) {
+      throw new TypeError('timestampMs must be a finite number');
+    }
+    const time = timestampMs === undefined ? undefined : timestampMs / 1000;
     if (this.trackedRoi) {
       const [mesh] = await this.meshRois(frame, [this.trackedRoi], 0);
       const face = await this.finish(frame, mesh!, this.trackedScore);
       if (face) {
         this.trackedRoi = roiFromMesh(mesh!.raw.points, MESH_VERTEX_COUNT, this.options.cropScale);
-        return [face];
+        return [this.stabilized(face, time)];
       }
     }
+    // Lost (or no) face: whatever the detector finds next is a new track.
     this.trackedRoi = undefined;
+    this.stabilizer?.reset();
     for (const d of await this.detectFaces(frame)) {
       const [mesh] = await this.meshRois(frame, [roiFromDetection(d, this.options.cropScale)]);
       const face = await this.finish(frame, mesh!, d.score);
       if (face) {
         this.trackedRoi = roiFromMesh(mesh!.raw.points, MESH_VERTEX_COUNT, this.options.cropScale);
         this.trackedScore = d.score;
-        return [face];
+        return [this.stabilized(face, time)];
       }
     }
     return [];
   }
 
-  /** Forgets the tracked face: the next {@link track} call runs the detector. */
+  /** Forgets the tracked face: the next {@link track} call runs the detector and restarts the filter. */
   resetTracking(): void {
     this.trackedRoi = undefined;
+    this.stabilizer?.reset();
+  }
+
+  /** The face with its mesh (and box) through the stabiliser, when on. */
+  private stabilized(face: DetectedFace, time: number | undefined): DetectedFace {
+    if (!this.stabilizer) return face;
+    const mesh = this.stabilizer.filter(face.mesh, time);
+    return { ...face, box: meshBoundingBox(mesh, MESH_VERTEX_COUNT), mesh, rawMesh: face.mesh };
   }
 
   /** Releases the ONNX sessions; the detector must not be used afterwards. */

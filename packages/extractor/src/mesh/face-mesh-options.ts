@@ -1,4 +1,9 @@
 import { DEFAULT_MODEL_DIR } from '../models/model-files.js';
+import {
+  MESH_STABILIZER_DEFAULTS,
+  type MeshStabilizerOptions,
+  resolveMeshStabilizerOptions,
+} from './mesh-stabilizer-options.js';
 
 /** Options of {@link FaceMeshDetector.create}. */
 export interface FaceMeshDetectorOptions {
@@ -24,7 +29,20 @@ export interface FaceMeshDetectorOptions {
   readonly cropScale: number;
   /** onnxruntime threads per operator, integer >= 1. Default 1. */
   readonly intraOpNumThreads: number;
+  /**
+   * Temporally stabilise the meshes `track()` returns (video), so a still face gives a still mesh
+   * and descriptor: One-Euro filter, no frames of delay ({@link MeshStabilizer}). `detect()` never
+   * filters. Default true.
+   */
+  readonly stabilize: boolean;
+  /** Filter settings used when `stabilize` is on. Default {@link MESH_STABILIZER_DEFAULTS}. */
+  readonly stabilizer: Readonly<MeshStabilizerOptions>;
 }
+
+/** What {@link resolveFaceMeshDetectorOptions} accepts: any subset, `stabilizer` partial too. */
+export type FaceMeshDetectorInit = Partial<Omit<FaceMeshDetectorOptions, 'stabilizer'>> & {
+  readonly stabilizer?: Partial<MeshStabilizerOptions>;
+};
 
 /** Defaults of {@link FaceMeshDetectorOptions}. */
 export const FACE_MESH_DETECTOR_DEFAULTS: Readonly<FaceMeshDetectorOptions> = Object.freeze({
@@ -37,6 +55,8 @@ export const FACE_MESH_DETECTOR_DEFAULTS: Readonly<FaceMeshDetectorOptions> = Ob
   refinePasses: 1,
   cropScale: 1.5,
   intraOpNumThreads: 1,
+  stabilize: true,
+  stabilizer: MESH_STABILIZER_DEFAULTS,
 });
 
 /**
@@ -44,14 +64,20 @@ export const FACE_MESH_DETECTOR_DEFAULTS: Readonly<FaceMeshDetectorOptions> = Ob
  * @throws TypeError for wrong types, RangeError for out-of-range values.
  */
 export function resolveFaceMeshDetectorOptions(
-  options: Partial<FaceMeshDetectorOptions> = {},
+  options: FaceMeshDetectorInit = {},
 ): Readonly<FaceMeshDetectorOptions> {
   if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
-  const o = { ...FACE_MESH_DETECTOR_DEFAULTS, ...withoutUndefined(options) };
+  const { stabilizer, ...rest } = options;
+  const o = {
+    ...FACE_MESH_DETECTOR_DEFAULTS,
+    ...withoutUndefined(rest),
+    stabilizer: resolveMeshStabilizerOptions(stabilizer),
+  };
   if (typeof o.modelDir !== 'string' || o.modelDir.length === 0) {
     throw new TypeError('modelDir must be a non-empty string');
   }
   if (typeof o.iris !== 'boolean') throw new TypeError('iris must be a boolean');
+  if (typeof o.stabilize !== 'boolean') throw new TypeError('stabilize must be a boolean');
   unitInterval('minScore', o.minScore);
   unitInterval('minMeshScore', o.minMeshScore);
   unitInterval('iouThreshold', o.iouThreshold);

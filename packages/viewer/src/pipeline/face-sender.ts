@@ -57,7 +57,8 @@ export class FaceSender extends EventEmitter<FaceSenderEvents> {
         descriptor = addSyntheticMotion(Float32Array.from(cached), (nowMs() - this.#startMs) / 1000);
     } else {
       if (!f.continuation) this.detector.resetTracking();
-      const [face] = await this.detector.track(f.frame);
+      // Capture times drive the tracker's temporal stabiliser (on by default for track()).
+      const [face] = await this.detector.track(f.frame, { timestampMs: f.captureTimeMs });
       if (face) descriptor = this.fitter.fit(face, f.frame).descriptor;
     }
     const t1 = performance.now();
