@@ -18,38 +18,27 @@ const nodeOnlyOnDemand = {
   },
 };
 
-const result = await build({
-  entryPoints: [`${root}dist/browser/page-decoder.js`],
-  outfile: `${root}public/build/semface-browser.js`,
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  minify: true,
-  sourcemap: true,
-  legalComments: 'none',
-  metafile: true,
-  plugins: [nodeOnlyOnDemand],
-  logLevel: 'warning',
-});
-const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + (o.entryPoint ? o.bytes : 0), 0);
-process.stdout.write(`viewer: bundled public/build/semface-browser.js (${(bytes / 1024).toFixed(0)} KiB)\n`);
+/** Bundles one page entry (dist/browser/<entry>.js) into public/build/<out>.js and reports its size. */
+async function bundle(entry, out) {
+  const result = await build({
+    entryPoints: [`${root}dist/browser/${entry}.js`],
+    outfile: `${root}public/build/${out}.js`,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    sourcemap: true,
+    legalComments: 'none',
+    metafile: true,
+    plugins: [nodeOnlyOnDemand],
+    logLevel: 'warning',
+  });
+  const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + (o.entryPoint ? o.bytes : 0), 0);
+  process.stdout.write(`viewer: bundled public/build/${out}.js (${(bytes / 1024).toFixed(0)} KiB)\n`);
+}
 
+await bundle('page-decoder', 'semface-browser');
 // The VRM avatar view (three.js + three-vrm + the SDK rig), loaded by the page on its own so the
 // mesh view does not wait for three.js. Licences of what it bundles: packages/viewer/NOTICE.
-const vrm = await build({
-  entryPoints: [`${root}dist/browser/vrm-view.js`],
-  outfile: `${root}public/build/semface-vrm.js`,
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  minify: true,
-  sourcemap: true,
-  legalComments: 'none',
-  metafile: true,
-  plugins: [nodeOnlyOnDemand],
-  logLevel: 'warning',
-});
-const vrmBytes = Object.values(vrm.metafile.outputs).reduce((n, o) => n + (o.entryPoint ? o.bytes : 0), 0);
-process.stdout.write(`viewer: bundled public/build/semface-vrm.js (${(vrmBytes / 1024).toFixed(0)} KiB)\n`);
+await bundle('vrm-view', 'semface-vrm');
