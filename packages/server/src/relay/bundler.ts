@@ -33,12 +33,7 @@ export class Bundler {
       this.#push(list[0]!, list);
       return;
     }
-    let reliable = false;
-    let ingressMs = Number.POSITIVE_INFINITY;
-    for (const m of list) {
-      reliable ||= m.reliable;
-      if (m.ingressMs > 0) ingressMs = Math.min(ingressMs, m.ingressMs);
-    }
+    const reliable = list.some((m) => m.reliable);
     const bytes = encodeBundle(compressBundleEntries(list.map((m) => m.bytes)));
     this.#push({ bytes, reliable, stream: undefined, kind: undefined, ingressMs: 0 }, list);
   }

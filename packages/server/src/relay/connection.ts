@@ -63,6 +63,7 @@ export class Connection implements RoomMember {
   readonly #control: TokenBucket;
   readonly #rejected: TokenBucket;
   readonly #metrics: RelayMetrics;
+  readonly #framesOut = new Map<string, ReturnType<RelayMetrics['framesOut']['labels']>>();
   /**
    * Error replies for rejected messages: a few at once (a mistaken client learns why), then one per
    * second, so a flood of bad messages never turns into an outbound flood.
@@ -94,19 +95,10 @@ export class Connection implements RoomMember {
     this.#bytes = new TokenBucket(rate.bytesPerSecond, rate.burstBytes);
     this.#control = new TokenBucket(rate.controlPerSecond, rate.controlBurst);
     this.#rejected = new TokenBucket(rate.rejectedPerSecond, rate.rejectedBurst);
-    const framesOut = new Map<string, ReturnType<RelayMetrics['framesOut']['labels']>>();
     this.queue = new OutboundQueue(ws, limits, {
       sent: (msg) => {
         metrics.bytesOut.inc(msg.bytes.length);
-        if (msg.kind !== undefined) {
-          let c = framesOut.get(msg.kind);
-          if (!c) {
-            c = metrics.framesOut.labels(msg.kind);
-            framesOut.set(msg.kind, c);
-          }
-          c.inc();
-          metrics.latency.observe((performance.now() - msg.ingressMs) / 1000);
-        }
+        this.#countFrame(msg);
       },
       dropped: (reason) => metrics.dropped.labels(reason).inc(),
       overflow: () => {
@@ -196,14 +188,22 @@ export class Connection implements RoomMember {
   /** Bundles what this subscriber receives, one bundle per `intervalMs` (v2 clients that ask). */
   startBundling(intervalMs: number): void {
     this.#bundler = new Bundler(intervalMs, (msg, frames) => {
-      if (frames.length > 1) {
-        // Per-frame metrics of a bundle are counted as it enters the queue.
-        for (const f of frames) this.queue.hooks.sent(f);
-        this.queue.push(msg);
-      } else {
-        this.queue.push(msg);
-      }
+      // A bundle's frames are counted as it enters the queue (its bytes when written, once).
+      if (frames.length > 1) for (const f of frames) this.#countFrame(f);
+      this.queue.push(msg);
     });
+  }
+
+  /** Frame metrics of one outgoing message (control messages and bundles carry no kind). */
+  #countFrame(msg: Outgoing): void {
+    if (msg.kind === undefined) return;
+    let c = this.#framesOut.get(msg.kind);
+    if (!c) {
+      c = this.#metrics.framesOut.labels(msg.kind);
+      this.#framesOut.set(msg.kind, c);
+    }
+    c.inc();
+    this.#metrics.latency.observe((performance.now() - msg.ingressMs) / 1000);
   }
 
   /** Releases the send path after the socket closed (queue and bundle timer). */

@@ -45,10 +45,6 @@ export class OutboundQueue {
   readonly #ws: WebSocket;
   readonly #limits: OutboundLimits;
   readonly #hooks: OutboundHooks;
-  /** The callbacks (a bundler reports the frames of a bundle through `sent`). */
-  get hooks(): OutboundHooks {
-    return this.#hooks;
-  }
   #items: Entry[] = [];
   #head = 0;
   #bytes = 0;

@@ -222,7 +222,7 @@ export class Relay {
       });
       return;
     }
-    this.#dispatch(conn, env, buf);
+    this.#dispatch(conn, env);
   }
 
   async #onHello(conn: Connection, hello: semface.v1.IHello): Promise<void> {
@@ -300,7 +300,7 @@ export class Relay {
           conn.reject('malformed', 'message is not a valid semface.v1.Envelope');
           continue;
         }
-        this.#dispatch(conn, env, buf);
+        this.#dispatch(conn, env);
       }
     }
   }
@@ -331,7 +331,7 @@ export class Relay {
           conn.reject('invalidFrame', err instanceof UpTrackError ? err.message : 'invalid compact frame');
           continue;
         }
-        this.#onFrame(conn, f, p);
+        this.#onFrame(conn, f);
         continue;
       }
       let env: DecodedEnvelope;
@@ -352,7 +352,7 @@ export class Relay {
         }
         continue;
       }
-      this.#dispatch(conn, env, Buffer.from(p.buffer, p.byteOffset, p.length));
+      this.#dispatch(conn, env);
     }
   }
 
@@ -374,14 +374,14 @@ export class Relay {
     conn.expiryTimer.unref();
   }
 
-  #dispatch(conn: Connection, env: DecodedEnvelope, raw: Buffer): void {
+  #dispatch(conn: Connection, env: DecodedEnvelope): void {
     const body = env.body;
     if (body === 'join' || body === 'leave' || body === 'keyFrameRequest' || body === 'ping') {
       if (!conn.admitControl()) return;
     }
     switch (env.body) {
       case 'frame':
-        this.#onFrame(conn, env.frame as semface.v1.Frame, raw);
+        this.#onFrame(conn, env.frame as semface.v1.Frame);
         return;
       case 'join':
         this.#onJoin(conn, (env.join as semface.v1.Join).room);
@@ -485,7 +485,7 @@ export class Relay {
     }
   }
 
-  #onFrame(conn: Connection, f: semface.v1.Frame, raw: Uint8Array): void {
+  #onFrame(conn: Connection, f: semface.v1.Frame): void {
     const ingressMs = performance.now();
     if (conn.room === undefined) {
       conn.reject('notInRoom', 'join a room before sending frames');
@@ -518,7 +518,6 @@ export class Relay {
     // The first relay's clock, never the client's: receivers measure latency against it.
     f.relayTimeUs = Date.now() * 1000;
     const bytes = encodeEnvelope({ frame: f });
-    void raw;
     const state = this.#rooms.get(conn.room)!;
     this.#fanOut(state.room, f, kind, bytes, ingressMs, conn.id);
     this.#cluster.publishFrame(conn.room, bytes, isReliableKind(f.kind));
