@@ -122,7 +122,7 @@ describe('FaceRig', () => {
     }
   });
 
-  it('adapts to a narrow-eyed face: open eyes do not stay half closed; calibrate() sets the zero point', () => {
+  it('adapts half-way to a narrow-eyed face; calibrate() sets the zero point', () => {
     const model = defaultFaceRigModel();
     // Push the eyes narrower along the eye-closing gradient until both ratios are ~0.25.
     const dir = new Float32Array(model.expressionCount);
@@ -147,7 +147,9 @@ describe('FaceRig', () => {
     let last = adaptive.solve(narrow);
     for (let i = 0; i < 100; i++) last = adaptive.solve(narrow);
     expect(fixed.arkit.eyeBlinkLeft).toBeGreaterThan(0.3);
-    expect(last.arkit.eyeBlinkLeft).toBeLessThan(0.1);
+    // Half of the narrow eye's offset is adapted away (EYE_ADAPT_SHARE), the rest is left to calibrate().
+    expect(last.arkit.eyeBlinkLeft).toBeLessThan(0.65 * fixed.arkit.eyeBlinkLeft);
+    expect(last.arkit.eyeBlinkLeft).toBeGreaterThan(0.35 * fixed.arkit.eyeBlinkLeft);
     const calibrated = new FaceRig({ adaptEyes: false });
     calibrated.calibrate(narrow);
     const c = calibrated.solve(narrow);
