@@ -100,7 +100,7 @@ describe('one descriptor, encode + decode', () => {
   const enc = codec.createStreamEncoder({ coder: 'ppm', keyFrameInterval: 0 });
   const dec = codec.createStreamDecoder();
   bench('stream frame, ppm', async () => {
-    await dec.decodeFrame(await enc.encodeFrame(one[0]!));
+    await dec.decodeFrame((await enc.encodeFrame(one[0]!)).packet);
   });
 });
 

@@ -8,23 +8,18 @@
  *   node scripts/build-face-rig-data.mjs [--face-model-dir DIR]
  */
 import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { FaceModel } from '../packages/extractor/dist/index.js';
+import { loadFaceModel } from '../packages/face-model/dist/node.js';
+import { FaceRigModel } from '../packages/sdk/dist/rig/face-rig-model.js';
 import { RIG_VERTICES } from '../packages/sdk/dist/rig/landmarks.js';
 
 const { values } = parseArgs({ options: { 'face-model-dir': { type: 'string' } } });
-const model = await FaceModel.load(values['face-model-dir']);
-const full = model.vertexCount * 3;
-const d = RIG_VERTICES.length * 3;
-const mean = new Float32Array(d);
-const basis = new Float32Array(model.expressionCount * d);
-RIG_VERTICES.forEach((v, i) => {
-  for (let c = 0; c < 3; c++) {
-    mean[i * 3 + c] = model.meanShape[v * 3 + c];
-    for (let k = 0; k < model.expressionCount; k++)
-      basis[k * d + i * 3 + c] = model.expressionBasis[k * full + v * 3 + c];
-  }
-});
+const dir =
+  values['face-model-dir'] ??
+  fileURLToPath(new URL('../packages/extractor/models/face-model/', import.meta.url));
+const model = await loadFaceModel(dir);
+const { mean, basis } = FaceRigModel.fromFaceModel(model);
 const b64 = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 const out = new URL('../packages/sdk/src/rig/generated/face-rig-data.ts', import.meta.url);
 writeFileSync(

@@ -18,12 +18,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  DESCRIPTOR_LENGTH,
-  SemfaceCodec,
-  TemporalStreamDecoder,
-  TemporalStreamEncoder,
-} from '@semface/codec-core';
+import { DESCRIPTOR_LENGTH, SemfaceCodec } from '@semface/codec-core';
 import {
   ARKIT_BLENDSHAPES,
   ArkitInverter,
@@ -316,13 +311,14 @@ for (const target of targets) {
   let seconds = 0;
   const perClip = {};
   for (const c of clips.values()) {
-    const enc = new TemporalStreamEncoder(codec, {
+    const enc = codec.createStreamEncoder({
+      coding: 'temporal',
       motionLayer: layer,
       targetBitrate: target,
       keyFrameIntervalSeconds: Number(values['key-interval']),
       frameRate: c.fps,
     });
-    const dec = new TemporalStreamDecoder(codec);
+    const dec = codec.createStreamDecoder('temporal');
     const decoded = [];
     let clipBytes = 0;
     for (const f of c.frames) {

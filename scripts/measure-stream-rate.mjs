@@ -30,8 +30,6 @@ import {
   goldenEmbeddings,
   loadIdentityCodeModel,
   SemfaceCodec,
-  TemporalStreamDecoder,
-  TemporalStreamEncoder,
 } from '@semface/codec-core';
 import { ReceiverHeads } from '@semface/sdk';
 
@@ -120,8 +118,13 @@ function mean(sums, n) {
 }
 
 async function runTemporal(codec, clip, options) {
-  const enc = new TemporalStreamEncoder(codec, { ...options, ...identityRate, frameRate: clip.fps });
-  const dec = new TemporalStreamDecoder(codec);
+  const enc = codec.createStreamEncoder({
+    coding: 'temporal',
+    ...options,
+    ...identityRate,
+    frameRate: clip.fps,
+  });
+  const dec = codec.createStreamDecoder('temporal');
   const bits = [];
   const kinds = [];
   const rates = [];

@@ -3,13 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  DEFAULT_MODELS_DIR,
-  DESCRIPTOR_LENGTH,
-  SemfaceCodec,
-  TemporalStreamDecoder,
-  TemporalStreamEncoder,
-} from '@semface/codec-core';
+import { DEFAULT_MODELS_DIR, DESCRIPTOR_LENGTH, SemfaceCodec } from '@semface/codec-core';
 import {
   ARKIT_BLENDSHAPES,
   FaceRig,
@@ -136,13 +130,14 @@ describe.skipIf(!hasClip)('avatar rig on a real talking-head clip', () => {
     'blendshapes through the 2 kbit/s stream stay within 0.05 MAE of the uncoded ones',
     async () => {
       const codec = await SemfaceCodec.load();
-      const enc = new TemporalStreamEncoder(codec, {
+      const enc = codec.createStreamEncoder({
+        coding: 'temporal',
         motionLayer: resolveMotionLayer('auto', 2),
         targetBitrate: 2000,
         keyFrameIntervalSeconds: 2,
         frameRate: 25,
       });
-      const dec = new TemporalStreamDecoder(codec);
+      const dec = codec.createStreamDecoder('temporal');
       const rig = new FaceRig();
       let sum = 0;
       let bytes = 0;

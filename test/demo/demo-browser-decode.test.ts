@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MODELS_DIR } from '@semface/codec-core';
-import { type Demo, startDemo } from '@semface/viewer';
+import { type Demo, startDemo } from '@semface/cli';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, hasChromium, launchChromium } from './chromium.js';
@@ -78,7 +78,7 @@ const CAMERA_SAMPLES = Math.max(6, Number(process.env.SEMFACE_CAMERA_SAMPLES ?? 
 /** A few seconds of slow zoom/pan over a demo photo, as a y4m file chromium plays as its fake camera. */
 function fakeCameraVideo(dir: string): string {
   const faceApi = dirname(
-    createRequire(join(root, 'packages/viewer/package.json')).resolve('@vladmandic/face-api/package.json'),
+    createRequire(join(root, 'packages/cli/package.json')).resolve('@vladmandic/face-api/package.json'),
   );
   const photo = join(faceApi, 'demo', 'sample1.jpg');
   const out = join(dir, 'camera.y4m');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MODELS_DIR } from '@semface/codec-core';
-import { type Demo, startDemo } from '@semface/viewer';
+import { type Demo, startDemo } from '@semface/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, hasChromium, launchChromium } from './chromium.js';
 

@@ -179,12 +179,13 @@ describe('SDK over a real relay (intra coding)', () => {
     const pub = await TestClient.joined(relay.url, await relay.token('rawpub', 'loss'), 'loss');
     raw.push(pub);
     const enc = codec.createStreamEncoder({ profile: 'full', coder: 'ppm' });
+    const modelId = codec.paramsFor({ profile: 'full' }).modelId;
     const packets: Uint8Array[] = [];
-    for (let k = 0; k < 4; k++) packets.push(await enc.encodeFrame(makeDescriptor(k)));
+    for (let k = 0; k < 4; k++) packets.push((await enc.encodeFrame(makeDescriptor(k))).packet);
     const got = record(sub, 'descriptor');
     const errors = record(sub, 'error');
     const send = (seq: number, kind: number) =>
-      pub.frame({ seq, kind, stream: 2, profile: 0, modelId: enc.params.modelId, payload: packets[seq]! });
+      pub.frame({ seq, kind, stream: 2, profile: 0, modelId, payload: packets[seq]! });
     send(0, FrameKind.key);
     send(2, FrameKind.delta); // frame 1 "lost": the adaptive decoder cannot continue
     const req = await pub.next('keyFrameRequest');
@@ -209,8 +210,8 @@ describe('SDK over a real relay (intra coding)', () => {
       kind: FrameKind.key,
       stream: 2,
       profile: 0,
-      modelId: fresh.params.modelId,
-      payload: key,
+      modelId: key.modelId,
+      payload: key.packet,
     });
     await until(() => got.length === 2, 'the key frame after the loss');
     expect(got.map((e) => e.seq)).toEqual([0, 4]);

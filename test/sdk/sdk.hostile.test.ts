@@ -4,7 +4,6 @@ import { CodecErrorCode, MAX_LATENT_DIM, writeFramePacket } from '@semface/codec
 import { FrameKind } from '@semface/protocol';
 import {
   DEFAULT_CONNECT_OPTIONS,
-  type DescriptorCodec,
   FrameDecodeError,
   RemoteLimitError,
   type Room,
@@ -63,12 +62,11 @@ describe('SDK receiving from a hostile publisher over a real relay', () => {
     const gc = collector();
     const fixture = await fixtureCodec();
     let decoders = 0;
-    const counted: DescriptorCodec = {
-      createStreamEncoder: (o) => fixture.createStreamEncoder(o),
-      createStreamDecoder: () => {
-        decoders++;
-        return fixture.createStreamDecoder();
-      },
+    // The fixture codec with its decoders counted (same class, so connect accepts it).
+    const counted: typeof fixture = Object.create(fixture);
+    counted.createStreamDecoder = (coding) => {
+      decoders++;
+      return fixture.createStreamDecoder(coding);
     };
     const rooms: Room[] = [];
     const token = (id: string) => relay.token(id, 'hostile');

@@ -1,4 +1,4 @@
-import { DESCRIPTOR_LENGTH, DescriptorField, TemporalStreamEncoder } from '@semface/codec-core';
+import { DESCRIPTOR_LENGTH, DescriptorField } from '@semface/codec-core';
 import { FrameKind } from '@semface/protocol';
 import {
   DEFAULT_CONNECT_OPTIONS,
@@ -43,7 +43,8 @@ describe('SDK temporal coding over a real relay (fixture models)', () => {
 
   /** What the SDK's temporal encoder does with the default options (rate control is deterministic). */
   async function referenceEncoder() {
-    return new TemporalStreamEncoder(await fixtureCodec(), {
+    return (await fixtureCodec()).createStreamEncoder({
+      coding: 'temporal',
       frameRate: FRAME_RATE,
       keyFrameIntervalSeconds: 2,
       targetBitrate: 2000,
@@ -147,7 +148,7 @@ describe('SDK temporal coding over a real relay (fixture models)', () => {
         stream: 1,
         kind: f.kind === 'key' ? FrameKind.key : f.kind === 'identity' ? FrameKind.identity : FrameKind.delta,
         profile: 0,
-        modelId: `${TEMPORAL_MODEL_ID_PREFIX}${f.latents.header.motionModelId}`,
+        modelId: `${TEMPORAL_MODEL_ID_PREFIX}${f.modelId}`,
         payload: f.packet,
       });
       return f.kind;

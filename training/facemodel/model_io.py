@@ -1,7 +1,9 @@
-"""Reads and writes the semface face-model files (see packages/extractor/src/fit/face-model-format.ts).
+"""Reads and writes the semface face-model files.
 
-face-model.json: header (format, version, counts, landmarks, prior, blocks, blob size + sha256, training).
-face-model.bin: little-endian arrays at 4-byte aligned offsets.
+The format is data: packages/face-model/contracts/face-model-format.json (file names, block order and
+element types, byte order, alignment), the file @semface/face-model compiles into TypeScript, so Python
+never reads .ts. face-model.json: header (format, version, counts, landmarks, prior, blocks, blob size +
+sha256, training). face-model.bin: the blocks' arrays at aligned offsets, zero-padded.
 """
 from __future__ import annotations
 
@@ -11,16 +13,16 @@ from pathlib import Path
 
 import numpy as np
 
-FORMAT = "semface-face-model"
-VERSION = 1
-BLOCKS = [
-    ("meanShape", "float32"),
-    ("identityBasis", "float32"),
-    ("expressionBasis", "float32"),
-    ("meanAlbedo", "float32"),
-    ("textureBasis", "float32"),
-    ("triangles", "uint16"),
-]
+SPEC_JSON = Path(__file__).resolve().parents[2] / "packages" / "face-model" / "contracts" / "face-model-format.json"
+SPEC = json.loads(SPEC_JSON.read_text(encoding="utf-8"))
+FORMAT = SPEC["format"]
+VERSION = SPEC["version"]
+BLOCKS = [(b["name"], b["dtype"]) for b in SPEC["blocks"]]
+ALIGN = SPEC["alignment"]
+# Spec dtype names are numpy names; the spec also fixes the byte order and element sizes.
+DTYPES = {name: np.dtype(name).newbyteorder("<" if SPEC["byteOrder"] == "little" else ">") for name in SPEC["dtypes"]}
+if any(DTYPES[n].itemsize != size for n, size in SPEC["dtypes"].items()):
+    raise RuntimeError(f"{SPEC_JSON}: element sizes do not match the dtype names")
 
 
 def write_model(out_dir: Path, arrays: dict, landmarks: dict, prior: dict, training: dict) -> dict:
@@ -30,11 +32,11 @@ def write_model(out_dir: Path, arrays: dict, landmarks: dict, prior: dict, train
     blocks = []
     offset = 0
     for name, dtype in BLOCKS:
-        a = np.ascontiguousarray(arrays[name], dtype="<f4" if dtype == "float32" else "<u2")
+        a = np.ascontiguousarray(arrays[name], dtype=DTYPES[dtype])
         if a.ndim == 1:
             a = a.reshape(1, -1)
         raw = a.tobytes()
-        pad = (-len(raw)) % 4
+        pad = (-len(raw)) % ALIGN
         blocks.append({"name": name, "dtype": dtype, "shape": list(a.shape), "offset": offset})
         parts.append(raw + b"\0" * pad)
         offset += len(raw) + pad
@@ -57,20 +59,25 @@ def write_model(out_dir: Path, arrays: dict, landmarks: dict, prior: dict, train
         "blob": {"bytes": len(blob), "sha256": hashlib.sha256(blob).hexdigest()},
         "training": training,
     }
-    (out_dir / "face-model.bin").write_bytes(blob)
-    (out_dir / "face-model.json").write_text(json.dumps(header, indent=2) + "\n")
+    (out_dir / SPEC["files"]["blob"]).write_bytes(blob)
+    (out_dir / SPEC["files"]["header"]).write_text(json.dumps(header, indent=2) + "\n")
     return header
 
 
 def read_model(model_dir: Path) -> tuple[dict, dict]:
     """Reads a model directory; returns (header, arrays)."""
-    header = json.loads((model_dir / "face-model.json").read_text())
-    blob = (model_dir / "face-model.bin").read_bytes()
+    header = json.loads((model_dir / SPEC["files"]["header"]).read_text())
+    if header.get("format") != FORMAT or header.get("version") != VERSION:
+        raise ValueError(f"{model_dir}: not a {FORMAT} v{VERSION} model")
+    blob = (model_dir / SPEC["files"]["blob"]).read_bytes()
     if hashlib.sha256(blob).hexdigest() != header["blob"]["sha256"]:
         raise ValueError("face-model.bin sha256 mismatch")
+    info = {b["name"]: b for b in header["blocks"]}
     arrays = {}
-    for b in header["blocks"]:
-        dt = "<f4" if b["dtype"] == "float32" else "<u2"
+    for name, dtype in BLOCKS:
+        b = info[name]
+        if b["dtype"] != dtype:
+            raise ValueError(f"block {name} has dtype {b['dtype']}, the format says {dtype}")
         n = int(np.prod(b["shape"]))
-        arrays[b["name"]] = np.frombuffer(blob, dtype=dt, count=n, offset=b["offset"]).reshape(b["shape"]).copy()
+        arrays[name] = np.frombuffer(blob, dtype=DTYPES[dtype], count=n, offset=b["offset"]).reshape(b["shape"]).copy()
     return header, arrays

@@ -2,6 +2,7 @@
  * Errors thrown by codec-core. Every error carries a stable `code`; decoders throw only
  * {@link CodecError} subclasses for malformed input, never a bare `Error` or `RangeError`.
  */
+import { SemfaceError } from '@semface/protocol/errors';
 
 /** Stable error codes of codec-core, documented in docs/errors.md. */
 export const CodecErrorCode = {
@@ -21,14 +22,11 @@ export const CodecErrorCode = {
 export type CodecErrorCodeValue = (typeof CodecErrorCode)[keyof typeof CodecErrorCode];
 
 /** Base class of every codec-core error. */
-export class CodecError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: CodecErrorCodeValue;
-
-  constructor(code: CodecErrorCodeValue, message: string) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
+export class CodecError extends SemfaceError {
+  declare readonly code: CodecErrorCodeValue;
+  // biome-ignore lint/complexity/noUselessConstructor: narrows `code` to this package's codes
+  constructor(code: CodecErrorCodeValue, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
   }
 }
 

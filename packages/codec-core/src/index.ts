@@ -27,19 +27,18 @@ export {
 } from './codec/latent-stream.js';
 export type { ModelFiles, ModelManifest, ModelManifestEntry } from './models/manifest.js';
 export { parseManifest } from './models/manifest.js';
-export { DEFAULT_MODELS_DIR, ModelStore, type ModelSessions, fileModelSource } from './models/model-store.js';
-export { type CatalogContents, ModelCatalog } from './models/model-catalog.js';
-export { type ModelSource, fetchModelSource, webCryptoSha256 } from './models/model-source.js';
-export type { OnnxRuntime, OnnxRuntimeLoader } from './models/onnx-runtime.js';
+export { DEFAULT_MODELS_DIR, ModelStore, fileModelSource, loadOnnxNode } from './models/model-store.js';
+export { type CatalogContents, ModelCatalog, type ModelSessions } from './models/model-catalog.js';
+export * from './models/model-runtime.js';
+export { webCryptoSha256 } from './models/sha256.js';
 export {
   type CodecOptions,
-  type DecodedDescriptorFrame,
   type DecodedDescriptors,
-  DescriptorStreamDecoder,
-  DescriptorStreamEncoder,
   type EncodeOptions,
   SemfaceCodec,
 } from './codec/semface-codec.js';
+export * from './codec/face-stream.js';
+export type { IntraStreamOptions } from './codec/intra-stream.js';
 export {
   DEFAULT_BATCH_SIZE,
   type PortableCodecOptions,
@@ -82,9 +81,5 @@ export {
 export {
   MOTION_LAYERS,
   type MotionLayerName,
-  type TemporalDecodedFrame,
-  type TemporalEncodedFrame,
-  TemporalStreamDecoder,
-  TemporalStreamEncoder,
   type TemporalStreamOptions,
 } from './temporal/temporal-stream.js';

@@ -1,18 +1,10 @@
 /**
  * Errors of @semface/eval. Every error carries a stable `code` (documented in docs/errors.md).
  */
+import { SemfaceError } from '@semface/protocol/errors';
 
 /** Base class of every error thrown by @semface/eval. */
-export class SemfaceEvalError extends Error {
-  /** Stable machine-readable code, `SEMFACE_ERR_*`. */
-  readonly code: string;
-
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+export class SemfaceEvalError extends SemfaceError {}
 
 /** A descriptor cache (.npy + sidecar) needed by the evaluation is missing or malformed. */
 export class DescriptorCacheError extends SemfaceEvalError {

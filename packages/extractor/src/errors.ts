@@ -2,18 +2,10 @@
  * Errors of @semface/extractor. Every error carries a stable `code` (documented in docs/errors.md)
  * so callers and batch summaries can branch on it without parsing messages.
  */
+import { SemfaceError } from '@semface/protocol/errors';
 
 /** Base class of every error thrown by @semface/extractor. */
-export class ExtractorError extends Error {
-  /** Stable machine-readable code, `SEMFACE_ERR_*`. */
-  readonly code: string;
-
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+export class ExtractorError extends SemfaceError {}
 
 // --- inputs and outputs (input/, output/) ---
 
@@ -127,22 +119,8 @@ export class NpyInvalidError extends ExtractorError {
 
 // --- face model and fitting (fit/) ---
 
-/** The face-model files (`face-model.json` + `face-model.bin`) are missing. */
-export class FaceModelNotFoundError extends ExtractorError {
-  constructor(
-    /** The path that was not found. */
-    readonly path: string,
-  ) {
-    super('SEMFACE_ERR_FACE_MODEL_NOT_FOUND', `face model not found: ${path}`);
-  }
-}
-
-/** The face-model files exist but are malformed (bad header, wrong sizes, checksum mismatch). */
-export class FaceModelInvalidError extends ExtractorError {
-  constructor(detail: string) {
-    super('SEMFACE_ERR_FACE_MODEL_INVALID', `invalid face model: ${detail}`);
-  }
-}
+// The face-model errors are @semface/face-model's (it reads the files); FaceFitter.load throws them.
+export { FaceModelInvalidError, FaceModelNotFoundError } from '@semface/face-model';
 
 /** A detected face mesh cannot be fitted (too few points, wrong length, non-finite or degenerate). */
 export class InvalidMeshError extends ExtractorError {

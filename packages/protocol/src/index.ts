@@ -34,7 +34,7 @@ export {
   ANY_ROOM,
   isValidRoomName,
 } from './limits.js';
-export { SemfaceProtocolError, EnvelopeDecodeError, EnvelopeEmptyError } from './errors.js';
+export * from './errors.js';
 export {
   type CompactFrame,
   COMPACT_FRAME_MARKER,

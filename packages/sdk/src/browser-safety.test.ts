@@ -7,6 +7,7 @@ const SRC = fileURLToPath(new URL('.', import.meta.url));
 /** Packages the SDK core may import statically: both run in browsers (no node:*, no onnxruntime). */
 const BROWSER_SAFE = new Set([
   '@semface/protocol',
+  '@semface/protocol/errors',
   '@semface/codec-core/layout',
   '@semface/codec-core/portable',
   'onnxruntime-web/wasm',
@@ -15,7 +16,7 @@ const BROWSER_SAFE = new Set([
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'heads' ? [] : sources(p); // heads: ONNX models, Node only
+    if (e.isDirectory()) return sources(p);
     return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && e.name !== 'index.ts' ? [p] : [];
   });
 }

@@ -3,6 +3,7 @@
  * section "@semface/sdk"). Errors delivered through the room's `error` event say with `fatal`
  * whether the room is finished (it disposed itself) or keeps running.
  */
+import { SemfaceError } from '@semface/protocol/errors';
 
 /** Stable error codes of the SDK. */
 export const SdkErrorCode = Object.freeze({
@@ -34,16 +35,14 @@ export type SdkErrorName = keyof typeof SdkErrorCode;
 export type SdkErrorCodeValue = (typeof SdkErrorCode)[SdkErrorName];
 
 /** Base class of every error the SDK throws or emits. */
-export class SemfaceSdkError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: SdkErrorCodeValue;
+export class SemfaceSdkError extends SemfaceError {
+  declare readonly code: SdkErrorCodeValue;
   /** True when the room is finished after this error (it was disposed). */
   fatal = false;
 
+  // biome-ignore lint/complexity/noUselessConstructor: narrows `code` to this package's codes
   constructor(code: SdkErrorCodeValue, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
+    super(code, message, options);
   }
 }
 
@@ -52,26 +51,26 @@ export class SemfaceSdkError extends Error {
  * `closeCode` is the WebSocket close code that followed (4000-4999), or 0 when the connection stays open.
  */
 export class RelayError extends SemfaceSdkError {
-  /** The relay's stable code, e.g. `SEMFACE_ERR_RELAY_UNAUTHORIZED` (empty if the relay sent none). */
-  readonly relayCode: string;
-  /** WebSocket close code, or 0 if the relay kept the connection open. */
-  readonly closeCode: number;
-
-  constructor(relayCode: string, closeCode: number, message: string) {
+  constructor(
+    /** The relay's stable code, e.g. `SEMFACE_ERR_RELAY_UNAUTHORIZED` (empty if the relay sent none). */
+    readonly relayCode: string,
+    /** WebSocket close code, or 0 if the relay kept the connection open. */
+    readonly closeCode: number,
+    message: string,
+  ) {
     super(SdkErrorCode.relay, message);
-    this.relayCode = relayCode;
-    this.closeCode = closeCode;
   }
 }
 
 /** The WebSocket could not be opened, or closed before the relay welcomed us. */
 export class ConnectError extends SemfaceSdkError {
-  /** Close code of the socket if it closed (1006 when it never opened), else 0. */
-  readonly closeCode: number;
-
-  constructor(message: string, closeCode = 0, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    /** Close code of the socket if it closed (1006 when it never opened), else 0. */
+    readonly closeCode = 0,
+    options?: { cause?: unknown },
+  ) {
     super(SdkErrorCode.connectFailed, message, options);
-    this.closeCode = closeCode;
   }
 }
 
@@ -129,35 +128,28 @@ export class EncodeError extends SemfaceSdkError {
  * non-fatal `error` event; the SDK asks the publisher for a key frame.
  */
 export class FrameDecodeError extends SemfaceSdkError {
-  /** Publisher of the frame. */
-  readonly participantId: string;
-  /** Stream of the frame. */
-  readonly stream: number;
-  /** Wire sequence number of the frame. */
-  readonly seq: number;
-
   constructor(
-    participantId: string,
-    stream: number,
-    seq: number,
+    /** Publisher of the frame. */
+    readonly participantId: string,
+    /** Stream of the frame. */
+    readonly stream: number,
+    /** Wire sequence number of the frame. */
+    readonly seq: number,
     message: string,
     options?: { cause?: unknown },
   ) {
     super(SdkErrorCode.frameUndecodable, message, options);
-    this.participantId = participantId;
-    this.stream = stream;
-    this.seq = seq;
   }
 }
 
 /** Reconnecting gave up after `reconnect.maxRetries` attempts; the last failure is the `cause`. */
 export class ReconnectFailedError extends SemfaceSdkError {
-  /** Attempts made. */
-  readonly attempts: number;
-
-  constructor(attempts: number, options?: { cause?: unknown }) {
+  constructor(
+    /** Attempts made. */
+    readonly attempts: number,
+    options?: { cause?: unknown },
+  ) {
     super(SdkErrorCode.reconnectFailed, `gave up reconnecting after ${attempts} attempts`, options);
-    this.attempts = attempts;
   }
 }
 
@@ -170,12 +162,12 @@ export class ProtocolError extends SemfaceSdkError {
 
 /** An event listener threw; the error is the `cause`. Other listeners and the room keep running. */
 export class ListenerError extends SemfaceSdkError {
-  /** Event whose listener threw. */
-  readonly event: string;
-
-  constructor(event: string, options?: { cause?: unknown }) {
+  constructor(
+    /** Event whose listener threw. */
+    readonly event: string,
+    options?: { cause?: unknown },
+  ) {
     super(SdkErrorCode.listenerFailed, `a '${event}' listener threw`, options);
-    this.event = event;
   }
 }
 
@@ -188,12 +180,13 @@ export class CodecUnavailableError extends SemfaceSdkError {
 
 /** Browser entry: a model file (codec, heads) could not be fetched, failed its hash check or did not parse. */
 export class ModelFetchError extends SemfaceSdkError {
-  /** URL of the file. */
-  readonly url: string;
-
-  constructor(url: string, message: string, options?: { cause?: unknown }) {
+  constructor(
+    /** URL of the file. */
+    readonly url: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(SdkErrorCode.modelFetchFailed, message, options);
-    this.url = url;
   }
 }
 
@@ -220,12 +213,12 @@ export class BridgeError extends SemfaceSdkError {
 
 /** A Live Link Face CSV has no valid header or a row that does not parse (`line` is 1-based). */
 export class LiveLinkCsvError extends SemfaceSdkError {
-  /** 1-based line of the problem (1 = header). */
-  readonly line: number;
-
-  constructor(line: number, message: string) {
+  constructor(
+    /** 1-based line of the problem (1 = header). */
+    readonly line: number,
+    message: string,
+  ) {
     super(SdkErrorCode.liveLinkCsvInvalid, `line ${line}: ${message}`);
-    this.line = line;
   }
 }
 
@@ -244,17 +237,15 @@ export type RemoteLimitName =
  * Non-fatal; emitted once per participant and limit (again after the participant rejoins).
  */
 export class RemoteLimitError extends SemfaceSdkError {
-  /** Publisher of the dropped frames. */
-  readonly participantId: string;
-  /** Stream of the first dropped frame. */
-  readonly stream: number;
-  /** The limit it went beyond. */
-  readonly limit: RemoteLimitName;
-
-  constructor(participantId: string, stream: number, limit: RemoteLimitName, message: string) {
+  constructor(
+    /** Publisher of the dropped frames. */
+    readonly participantId: string,
+    /** Stream of the first dropped frame. */
+    readonly stream: number,
+    /** The limit it went beyond. */
+    readonly limit: RemoteLimitName,
+    message: string,
+  ) {
     super(SdkErrorCode.remoteLimit, message);
-    this.participantId = participantId;
-    this.stream = stream;
-    this.limit = limit;
   }
 }

@@ -31,28 +31,8 @@ export {
   resolveReconnectOptions,
 } from './connection/backoff.js';
 export type { WebSocketConstructor, WebSocketLike } from './connection/websocket.js';
-export type {
-  CodecEncoderOptions,
-  CodecStreamParams,
-  DecodedCodecFrame,
-  DescriptorCodec,
-  DescriptorFrameDecoder,
-  DescriptorFrameEncoder,
-} from './codec/descriptor-codec.js';
 export { loadDefaultCodec } from './codec/default-codec.js';
-export {
-  StreamCoding,
-  type StreamCodingName,
-  TEMPORAL_MODEL_ID_PREFIX,
-  type TemporalCoding,
-  type TemporalDecodedPacket,
-  type TemporalEncodedPacket,
-  type TemporalEncoderOptions,
-  type TemporalFrameDecoder,
-  type TemporalFrameEncoder,
-  type TemporalPacketKindName,
-  isTemporalModelId,
-} from './codec/temporal-codec.js';
+export { TEMPORAL_MODEL_ID_PREFIX, isTemporalModelId } from './media/stream-publisher.js';
 export { TypedEmitter, type Listener } from './events/typed-emitter.js';
 export {
   SdkErrorCode,

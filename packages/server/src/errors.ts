@@ -1,15 +1,7 @@
-import { RELAY_ERROR_CLOSE_CODE, RelayErrorCode, type RelayErrorName } from '@semface/protocol';
+import { RELAY_ERROR_CLOSE_CODE, RelayErrorCode, type RelayErrorName, SemfaceError } from '@semface/protocol';
 
-/** Base class of errors thrown by @semface/server. */
-export class SemfaceServerError extends Error {
-  /** Stable error code (documented in docs/errors.md, section "server"). */
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+/** Base class of errors thrown by @semface/server (codes in docs/errors.md). */
+export class SemfaceServerError extends SemfaceError {}
 
 /** An error reported to a relay client; carries the WebSocket close code of its kind. */
 export class RelayError extends SemfaceServerError {

@@ -1,18 +1,10 @@
 /**
  * Errors of @semface/viewer. Every error carries a stable `code` (documented in docs/errors.md).
  */
+import { SemfaceError } from '@semface/protocol/errors';
 
 /** Base class of every error thrown by @semface/viewer. */
-export class ViewerError extends Error {
-  /** Stable machine-readable code, `SEMFACE_ERR_*`. */
-  readonly code: string;
-
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+export class ViewerError extends SemfaceError {}
 
 /** The demo input has nothing to play (no image or video found, or no face in any image). */
 export class DemoInputError extends ViewerError {

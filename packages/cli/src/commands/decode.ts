@@ -57,7 +57,7 @@ export const decodeCommand: Command = {
         const length = parseFramePacket(bytes, offset).byteLength;
         const frame = await dec.decodeFrame(bytes.subarray(offset, offset + length));
         descriptors.push(frame.descriptor);
-        profile = frame.params.profile;
+        profile = frame.profile;
         offset += length;
       }
     } else {

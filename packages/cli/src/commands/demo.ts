@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { DEMO_DEFAULTS, type DemoReport, startDemo } from '@semface/viewer';
+import { type DemoReport, startDemo } from '../demo/demo.js';
+import { DEMO_DEFAULTS } from '../demo/demo-options.js';
 import type { Command } from '../command.js';
 
 const USAGE = `Usage: semface demo [options]

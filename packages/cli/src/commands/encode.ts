@@ -69,9 +69,8 @@ export const encodeCommand: Command = {
       const enc = codec.createStreamEncoder({ profile, modelProfile, coder, rateIndex, keyFrameInterval });
       const packets: Uint8Array[] = [];
       for (let r = 0; r < matrix.rows; r++) {
-        packets.push(
-          await enc.encodeFrame(matrix.data.subarray(r * DESCRIPTOR_LENGTH, (r + 1) * DESCRIPTOR_LENGTH)),
-        );
+        const row = matrix.data.subarray(r * DESCRIPTOR_LENGTH, (r + 1) * DESCRIPTOR_LENGTH);
+        packets.push((await enc.encodeFrame(row)).packet);
       }
       bytes = Buffer.concat(packets);
     } else {

@@ -44,10 +44,15 @@ export class LatentStreamEncoder {
     this.forceKey = true;
   }
 
+  /** True when the next frame will be a key frame. */
+  get nextIsKey(): boolean {
+    const interval = this.keyFrameInterval;
+    return this.forceKey || (interval > 0 && this.count % interval === 0);
+  }
+
   /** Codes one frame into a packet. */
   encodeFrame(latents: Int32Array): Uint8Array {
-    const interval = this.keyFrameInterval;
-    const key = this.forceKey || (interval > 0 && this.count % interval === 0);
+    const key = this.nextIsKey;
     if (key) this.coder.reset();
     const payload = this.coder.encodeFrame(latents);
     const packet = writeFramePacket(this.params, { sequence: this.sequence, keyFrame: key }, payload);

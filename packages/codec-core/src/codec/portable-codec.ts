@@ -8,18 +8,30 @@ import {
   profileCovers,
   profileIndices,
 } from '../descriptor/layout.js';
-import { InvalidDescriptorError, InvalidHeaderError } from '../errors.js';
+import { InvalidDescriptorError } from '../errors.js';
 import { dequantize, quantize } from '../quant/quantize.js';
 import type { ModelCatalog } from '../models/model-catalog.js';
-import { runBatched } from '../models/model-runner.js';
+import { runBatched } from '../models/model-runtime.js';
 import type { ModelManifestEntry } from '../models/manifest.js';
+import {
+  DEFAULT_STREAM_CODING,
+  type FaceStreamDecoder,
+  type FaceStreamEncoder,
+  type FaceStreamOptions,
+  STREAM_CODINGS,
+  type StreamCoding,
+  type StreamCodingName,
+  type StreamCodings,
+} from './face-stream.js';
 import { decodeLatentFile, encodeLatentFile } from './latent-file.js';
-import { LatentStreamDecoder, LatentStreamEncoder, type LatentStreamOptions } from './latent-stream.js';
+import { modelForStream } from './stream-model.js';
 
 /** Options of {@link PortableSemfaceCodec.fromModels}. */
 export interface PortableCodecOptions {
   /** Most descriptors per ONNX run. Default 4096. Unit: descriptors. */
   readonly batchSize?: number;
+  /** Stream codings by name. Default {@link STREAM_CODINGS}. */
+  readonly codings?: StreamCodings;
 }
 
 /** Defaults of {@link PortableCodecOptions}. */
@@ -58,15 +70,6 @@ export interface DecodedDescriptors {
   readonly payloadBytes: number[];
   /** File bytes that are not payload (header, length table, CRC). */
   readonly overheadBytes: number;
-}
-
-/** One decoded streamed frame. */
-export interface DecodedDescriptorFrame {
-  readonly params: StreamParams;
-  readonly sequence: number;
-  readonly keyFrame: boolean;
-  /** 257-D descriptor; fields outside the profile are 0. */
-  readonly descriptor: Float32Array;
 }
 
 /** Validates a batch size (TypeError / RangeError). */
@@ -143,24 +146,6 @@ function packDescriptors(input: readonly Float32Array[] | Float32Array): {
 }
 
 /**
- * The manifest entry of a stream's model; the header must agree with it (else InvalidHeaderError):
- * the carried profile is the model's or one it covers.
- */
-function modelForStream(store: ModelCatalog, params: StreamParams): ModelManifestEntry {
-  const model = store.byId(params.modelId);
-  if (
-    !profileCovers(model.profile, params.profile) ||
-    model.latentDim !== params.latentDim ||
-    model.rateIndex !== params.rateIndex
-  ) {
-    throw new InvalidHeaderError(
-      `stream header (${params.profile}, rate ${params.rateIndex}, ${params.latentDim} latents) does not match model ${model.id} (${model.profile}, rate ${model.rateIndex}, ${model.latentDim} latents)`,
-    );
-  }
-  return model;
-}
-
-/**
  * Descriptor codec: GDN analysis (ONNX) -> quantisation -> entropy coding -> bitstream v1, and back.
  * ONNX sessions are created once per model and reused. Free of Node APIs: the models and the ONNX
  * runtime come from a {@link ModelCatalog} (in Node, `SemfaceCodec.load` reads a folder and runs
@@ -171,11 +156,13 @@ export class PortableSemfaceCodec {
     /** The loaded models. */
     readonly store: ModelCatalog,
     private readonly batchSize: number,
+    private readonly codings: StreamCodings = STREAM_CODINGS,
   ) {}
 
   /** A codec over loaded models; ONNX sessions are created on first use. */
   static fromModels(store: ModelCatalog, options: PortableCodecOptions = {}): PortableSemfaceCodec {
-    return new PortableSemfaceCodec(store, checkBatchSize(options.batchSize ?? DEFAULT_BATCH_SIZE));
+    const batchSize = checkBatchSize(options.batchSize ?? DEFAULT_BATCH_SIZE);
+    return new PortableSemfaceCodec(store, batchSize, options.codings);
   }
 
   /** Stream params for encoding with these options (throws RangeError if no model fits). */
@@ -283,56 +270,24 @@ export class PortableSemfaceCodec {
     };
   }
 
-  /** A streaming encoder producing one self-delimiting frame packet per descriptor. */
-  createStreamEncoder(options: EncodeOptions & LatentStreamOptions = {}): DescriptorStreamEncoder {
-    const params = this.paramsFor(options);
-    const latent = new LatentStreamEncoder(params, this.store.cdf(params.modelId), options);
-    return new DescriptorStreamEncoder(this, this.store.byId(params.modelId), latent);
+  /** True when this codec has the models `coding` needs (temporal: expression and identity models). */
+  supportsCoding(coding: string): boolean {
+    return Object.hasOwn(this.codings, coding) && this.codings[coding]!.supports(this);
   }
 
-  /** A streaming decoder consuming frame packets in order. */
-  createStreamDecoder(): DescriptorStreamDecoder {
-    return new DescriptorStreamDecoder(this, new LatentStreamDecoder((id) => this.store.cdf(id)));
-  }
-}
-
-/** Frame-at-a-time encoder; see {@link PortableSemfaceCodec.createStreamEncoder}. */
-export class DescriptorStreamEncoder {
-  constructor(
-    private readonly codec: PortableSemfaceCodec,
-    private readonly model: ModelManifestEntry,
-    private readonly latent: LatentStreamEncoder,
-  ) {}
-
-  /** Stream params of every packet. */
-  get params(): StreamParams {
-    return this.latent.params;
+  /** A frame-at-a-time encoder of one stream; `options.coding` picks the coding (default intra). */
+  createStreamEncoder(options: FaceStreamOptions = {}): FaceStreamEncoder {
+    const { coding = DEFAULT_STREAM_CODING, ...rest } = options;
+    return this.coding(coding).createEncoder(this, rest);
   }
 
-  /** Makes the next frame a key frame. */
-  requestKeyFrame(): void {
-    this.latent.requestKeyFrame();
+  /** A frame-at-a-time decoder of one stream coded with `coding` (default intra). */
+  createStreamDecoder(coding: StreamCodingName = DEFAULT_STREAM_CODING): FaceStreamDecoder {
+    return this.coding(coding).createDecoder(this);
   }
 
-  /** Encodes one 257-D descriptor into a frame packet. Calls must not overlap (await each). */
-  async encodeFrame(descriptor: Float32Array): Promise<Uint8Array> {
-    const [latents] = await this.codec.analyse([descriptor], this.model, this.params.profile);
-    return this.latent.encodeFrame(latents!);
-  }
-}
-
-/** Frame-at-a-time decoder; see {@link PortableSemfaceCodec.createStreamDecoder}. */
-export class DescriptorStreamDecoder {
-  constructor(
-    private readonly codec: PortableSemfaceCodec,
-    private readonly latent: LatentStreamDecoder,
-  ) {}
-
-  /** Decodes one frame packet. Calls must not overlap (await each). */
-  async decodeFrame(packet: Uint8Array): Promise<DecodedDescriptorFrame> {
-    const f = this.latent.decodeFrame(packet);
-    const model = modelForStream(this.codec.store, f.params);
-    const [descriptor] = await this.codec.synthesise([f.latents], model, f.params.profile);
-    return { params: f.params, sequence: f.sequence, keyFrame: f.keyFrame, descriptor: descriptor! };
+  private coding(name: string): StreamCoding {
+    if (!Object.hasOwn(this.codings, name)) throw new RangeError(`unknown stream coding '${String(name)}'`);
+    return this.codings[name]!;
   }
 }

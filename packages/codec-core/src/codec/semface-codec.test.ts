@@ -104,8 +104,8 @@ describe('SemfaceCodec with the fixture models', () => {
     const dec = codec.createStreamDecoder();
     const kept = new Set(profileIndices('expression'));
     for (const d of descriptors(3)) {
-      const out = await dec.decodeFrame(await enc.encodeFrame(d));
-      expect(out.params.profile).toBe('expression');
+      const out = await dec.decodeFrame((await enc.encodeFrame(d)).packet);
+      expect(out.profile).toBe('expression');
       for (let i = 0; i < DESCRIPTOR_LENGTH; i++) {
         expect(out.descriptor[i]).toBe(kept.has(i) && i < 256 ? Math.floor(4 * d[i]! + 0.5) / 4 : 0);
       }
@@ -171,9 +171,9 @@ describe('SemfaceCodec with the fixture models', () => {
     const enc = codec.createStreamEncoder({ profile: 'expression', coder: 'ppm', keyFrameInterval: 3 });
     const dec = codec.createStreamDecoder();
     for (const [n, d] of descriptors(5).entries()) {
-      const out = await dec.decodeFrame(await enc.encodeFrame(d));
+      const out = await dec.decodeFrame((await enc.encodeFrame(d)).packet);
       expect(out.sequence).toBe(n);
-      expect(out.keyFrame).toBe(n % 3 === 0);
+      expect(out.kind).toBe(n % 3 === 0 ? 'key' : 'delta');
       for (const i of profileIndices('expression'))
         expect(out.descriptor[i]).toBe(Math.floor(4 * d[i]! + 0.5) / 4);
     }

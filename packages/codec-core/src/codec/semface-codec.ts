@@ -1,13 +1,8 @@
 import { DEFAULT_MODELS_DIR, ModelStore } from '../models/model-store.js';
+import type { StreamCodings } from './face-stream.js';
 import { PortableSemfaceCodec, checkBatchSize, DEFAULT_BATCH_SIZE } from './portable-codec.js';
 
-export {
-  type DecodedDescriptorFrame,
-  type DecodedDescriptors,
-  DescriptorStreamDecoder,
-  DescriptorStreamEncoder,
-  type EncodeOptions,
-} from './portable-codec.js';
+export type { DecodedDescriptors, EncodeOptions } from './portable-codec.js';
 
 /** Options of {@link SemfaceCodec.load}. */
 export interface CodecOptions {
@@ -15,6 +10,8 @@ export interface CodecOptions {
   readonly modelsDir?: string;
   /** Most descriptors per ONNX run. Default 4096. Unit: descriptors. */
   readonly batchSize?: number;
+  /** Stream codings by name. Default `STREAM_CODINGS`. */
+  readonly codings?: StreamCodings;
 }
 
 const DEFAULT_CODEC_OPTIONS = Object.freeze({ modelsDir: DEFAULT_MODELS_DIR, batchSize: DEFAULT_BATCH_SIZE });
@@ -30,6 +27,6 @@ export class SemfaceCodec extends PortableSemfaceCodec {
     const o = { ...DEFAULT_CODEC_OPTIONS, ...options };
     if (typeof o.modelsDir !== 'string') throw new TypeError('modelsDir must be a string');
     const batchSize = checkBatchSize(o.batchSize);
-    return new SemfaceCodec(await ModelStore.open(o.modelsDir), batchSize);
+    return new SemfaceCodec(await ModelStore.open(o.modelsDir), batchSize, o.codings);
   }
 }

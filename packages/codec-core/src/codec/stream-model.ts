@@ -1,6 +1,9 @@
 import type { StreamParams } from '../bitstream/stream-params.js';
+import { profileCovers } from '../descriptor/layout.js';
 import type { CdfTable } from '../entropy/cdf-table.js';
 import { InvalidHeaderError } from '../errors.js';
+import type { ModelManifestEntry } from '../models/manifest.js';
+import type { ModelCatalog } from '../models/model-catalog.js';
 
 /**
  * Resolves a model id read from a stream header to the CDF table of a loaded model, or throws
@@ -25,4 +28,22 @@ export function resolveStreamModel(params: StreamParams, resolveCdf: CdfResolver
     );
   }
   return cdf;
+}
+
+/**
+ * The manifest entry of a stream's model; the header must agree with it (else InvalidHeaderError):
+ * the carried profile is the model's or one it covers.
+ */
+export function modelForStream(store: ModelCatalog, params: StreamParams): ModelManifestEntry {
+  const model = store.byId(params.modelId);
+  if (
+    !profileCovers(model.profile, params.profile) ||
+    model.latentDim !== params.latentDim ||
+    model.rateIndex !== params.rateIndex
+  ) {
+    throw new InvalidHeaderError(
+      `stream header (${params.profile}, rate ${params.rateIndex}, ${params.latentDim} latents) does not match model ${model.id} (${model.profile}, rate ${model.rateIndex}, ${model.latentDim} latents)`,
+    );
+  }
+  return model;
 }

@@ -3,8 +3,8 @@ import type { ProfileName } from '../descriptor/layout.js';
 import { type CdfTable, cdfTableFromJson } from '../entropy/cdf-table.js';
 import { InvalidModelError, UnknownModelIdError } from '../errors.js';
 import { type ModelManifestEntry, parseManifest } from './manifest.js';
-import type { ModelSource } from './model-source.js';
-import type { OnnxRuntime, OnnxRuntimeLoader } from './onnx-runtime.js';
+import { type ModelSource, ModelRuntime, type OnnxRuntime, type OnnxRuntimeLoader } from './model-runtime.js';
+import { webCryptoSha256 } from './sha256.js';
 
 /** The two ONNX sessions of one model, created once and reused. */
 export interface ModelSessions {
@@ -26,36 +26,36 @@ export interface CatalogContents {
  */
 export class ModelCatalog {
   private readonly sessions = new Map<string, Promise<ModelSessions>>();
-  private runtimePromise: Promise<OnnxRuntime> | undefined;
 
   protected constructor(
     /** Models folder or URL. */
     readonly dir: string,
     readonly models: readonly ModelManifestEntry[],
     private readonly cdfs: ReadonlyMap<string, CdfTable>,
-    private readonly source: ModelSource,
-    private readonly loadRuntime: OnnxRuntimeLoader,
+    /** Where the files come from and what creates the sessions. */
+    readonly files: ModelRuntime,
   ) {}
 
   /** Reads and validates the manifest and every model's cdf.json from `source`. */
   static async load(source: ModelSource, runtime: OnnxRuntimeLoader): Promise<ModelCatalog> {
-    const c = await ModelCatalog.read(source);
-    return new ModelCatalog(source.location, c.models, c.cdfs, source, runtime);
+    const files = new ModelRuntime(source, runtime);
+    const c = await ModelCatalog.read(files);
+    return new ModelCatalog(source.location, c.models, c.cdfs, files);
   }
 
   /** Reads and validates `manifest.json` and every model's cdf.json. */
-  protected static async read(source: ModelSource): Promise<CatalogContents> {
-    const manifestPath = source.describe('manifest.json');
+  protected static async read(files: ModelRuntime): Promise<CatalogContents> {
+    const text = new TextDecoder().decode(await files.read('manifest.json'));
     let json: unknown;
     try {
-      json = JSON.parse(new TextDecoder().decode(await source.read('manifest.json')));
+      json = JSON.parse(text);
     } catch (err) {
-      throw new InvalidModelError(`cannot read ${manifestPath}: ${(err as Error).message}`);
+      throw new InvalidModelError(`cannot read ${files.source.describe('manifest.json')}: ${(err as Error).message}`);
     }
     const manifest = parseManifest(json);
     const cdfs = new Map<string, CdfTable>();
     for (const m of manifest.models) {
-      const bytes = await readModelFile(source, m, 'cdf');
+      const bytes = await files.read(modelFile(m, 'cdf'), m.sha256.cdf);
       let table: CdfTable;
       try {
         table = cdfTableFromJson(JSON.parse(new TextDecoder().decode(bytes)));
@@ -97,8 +97,7 @@ export class ModelCatalog {
 
   /** The ONNX runtime sessions are created with (loaded on first call). */
   runtime(): Promise<OnnxRuntime> {
-    this.runtimePromise ??= this.loadRuntime();
-    return this.runtimePromise;
+    return this.files.runtime();
   }
 
   /** ONNX sessions of a model, created on first call and shared afterwards. */
@@ -113,39 +112,17 @@ export class ModelCatalog {
   }
 
   private async createSessions(m: ModelManifestEntry): Promise<ModelSessions> {
-    const [a, s, c] = await Promise.all([
-      readModelFile(this.source, m, 'analysis'),
-      readModelFile(this.source, m, 'synthesis'),
-      readModelFile(this.source, m, 'cdf'),
-    ]);
-    if ((await this.source.sha256(a, s, c)).slice(0, 12) !== m.id) {
+    const keys = ['analysis', 'synthesis', 'cdf'] as const;
+    const [a, s, c] = await Promise.all(keys.map((k) => this.files.read(modelFile(m, k), m.sha256[k])));
+    if ((await webCryptoSha256(a!, s!, c!)).slice(0, 12) !== m.id) {
       throw new InvalidModelError(`model ${m.id}: id does not match sha256(analysis + synthesis + cdf)`);
     }
-    const ort = await this.runtime();
-    const opts: InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1 };
-    try {
-      const [analysis, synthesis] = await Promise.all([
-        ort.InferenceSession.create(a, opts),
-        ort.InferenceSession.create(s, opts),
-      ]);
-      return { analysis, synthesis };
-    } catch (err) {
-      throw new InvalidModelError(`model ${m.id}: ONNX load failed: ${(err as Error).message}`);
-    }
+    const [analysis, synthesis] = await Promise.all([
+      this.files.create(a!, modelFile(m, 'analysis')),
+      this.files.create(s!, modelFile(m, 'synthesis')),
+    ]);
+    return { analysis, synthesis };
   }
 }
 
-async function readModelFile(source: ModelSource, m: ModelManifestEntry, key: keyof ModelManifestEntry['files']) {
-  const rel = `${m.id}/${m.files[key]}`;
-  let bytes: Uint8Array;
-  try {
-    bytes = await source.read(rel);
-  } catch {
-    throw new InvalidModelError(`model ${m.id}: cannot read ${source.describe(rel)}`);
-  }
-  const want = m.sha256[key];
-  if (want !== undefined && (await source.sha256(bytes)) !== want) {
-    throw new InvalidModelError(`model ${m.id}: ${m.files[key]} does not match its sha256 in the manifest`);
-  }
-  return bytes;
-}
+const modelFile = (m: ModelManifestEntry, key: keyof ModelManifestEntry['files']) => `${m.id}/${m.files[key]}`;

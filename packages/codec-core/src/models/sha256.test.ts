@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { webCryptoSha256 } from './model-source.js';
-import { sha256Hex } from './sha256.js';
+import { sha256Hex, webCryptoSha256 } from './sha256.js';
 
 const nodeSha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 

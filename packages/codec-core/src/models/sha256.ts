@@ -17,6 +17,24 @@ const K = Uint32Array.from([
 
 const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n));
 
+/**
+ * Lower-case hex SHA-256 of the concatenated parts with the Web Crypto API (browsers in a secure context,
+ * Node >= 19), or the plain TypeScript {@link sha256Hex} where `crypto.subtle` is missing (a page served
+ * over http on a LAN address).
+ */
+export async function webCryptoSha256(...parts: Uint8Array[]): Promise<string> {
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    all.set(p, o);
+    o += p.length;
+  }
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return sha256Hex(all);
+  const digest = new Uint8Array(await subtle.digest('SHA-256', all));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** Lower-case hex SHA-256 of `data`. */
 export function sha256Hex(data: Uint8Array): string {
   // Message + 0x80 + zero padding + 64-bit big-endian bit length, to a multiple of 64 bytes.

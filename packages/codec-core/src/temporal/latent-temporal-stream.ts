@@ -44,7 +44,8 @@ function checkLatents(v: Int32Array, what: string): void {
 /**
  * Temporal (layered) stream encoder over integer latents: key packets code both layers intra; other
  * packets code the per-frame latents as residuals against the previous decoded frame, so encoder and
- * decoder never drift. No models are run here; see {@link TemporalStreamEncoder} for descriptors.
+ * decoder never drift. No models are run here; descriptors go through
+ * `codec.createStreamEncoder({ coding: 'temporal' })`.
  */
 export class TemporalLatentEncoder {
   private sequence = 0;

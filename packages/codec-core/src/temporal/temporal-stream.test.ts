@@ -3,7 +3,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SemfaceCodec } from '../codec/semface-codec.js';
 import { DESCRIPTOR_LENGTH, DescriptorField } from '../descriptor/layout.js';
 import { InvalidDescriptorError, StreamOrderError } from '../errors.js';
-import { TemporalStreamDecoder, TemporalStreamEncoder } from './temporal-stream.js';
 
 const modelsDir = fileURLToPath(new URL('../models/fixtures/tiny/', import.meta.url));
 
@@ -27,7 +26,8 @@ describe('temporal descriptor stream (fixture models)', () => {
   });
 
   it('decoder output equals the encoder reconstruction bit for bit; identity re-sent on change', async () => {
-    const enc = new TemporalStreamEncoder(codec, {
+    const enc = codec.createStreamEncoder({
+      coding: 'temporal',
       motionLayer: 'latent',
       frameRate: 10,
       keyFrameIntervalSeconds: 2,
@@ -35,7 +35,7 @@ describe('temporal descriptor stream (fixture models)', () => {
       targetBitrate: 0,
       identitySmoothing: 1,
     });
-    const dec = new TemporalStreamDecoder(codec);
+    const dec = codec.createStreamDecoder('temporal');
     const input = sequence(45);
     const kinds: string[] = [];
     for (const [t, d] of input.entries()) {
@@ -63,8 +63,8 @@ describe('temporal descriptor stream (fixture models)', () => {
   ] as const)(
     '%s layer: a dropped delta makes the decoder wait for a key frame, after which it matches the encoder',
     async (_layer, options) => {
-      const enc = new TemporalStreamEncoder(codec, options);
-      const dec = new TemporalStreamDecoder(codec);
+      const enc = codec.createStreamEncoder({ coding: 'temporal', ...options });
+      const dec = codec.createStreamDecoder('temporal');
       const input = sequence(20);
       for (let t = 0; t < 20; t++) {
         if (t === 12) enc.requestKeyFrame();
@@ -84,17 +84,21 @@ describe('temporal descriptor stream (fixture models)', () => {
   );
 
   it('validates options and descriptors', async () => {
-    expect(() => new TemporalStreamEncoder(codec, { frameRate: 0 })).toThrow(RangeError);
-    expect(() => new TemporalStreamEncoder(codec, { deadZone: 1.5 })).toThrow(TypeError);
-    expect(() => new TemporalStreamEncoder(codec, { motionLayer: 'latent', rateIndex: 7 })).toThrow(
+    expect(() => codec.createStreamEncoder({ coding: 'temporal', frameRate: 0 })).toThrow(RangeError);
+    expect(() => codec.createStreamEncoder({ coding: 'temporal', deadZone: 1.5 })).toThrow(TypeError);
+    expect(() =>
+      codec.createStreamEncoder({ coding: 'temporal', motionLayer: 'latent', rateIndex: 7 }),
+    ).toThrow(RangeError);
+    expect(() => codec.createStreamEncoder({ coding: 'temporal', motionStep: 0 })).toThrow(RangeError);
+    expect(() => codec.createStreamEncoder({ coding: 'temporal', motionLayer: 'pca' as 'latent' })).toThrow(
+      TypeError,
+    );
+    expect(() => codec.createStreamEncoder({ coding: 'temporal', deadZone: 3, maxDeadZone: 2 })).toThrow(
       RangeError,
     );
-    expect(() => new TemporalStreamEncoder(codec, { motionStep: 0 })).toThrow(RangeError);
-    expect(() => new TemporalStreamEncoder(codec, { motionLayer: 'pca' as 'latent' })).toThrow(TypeError);
-    expect(() => new TemporalStreamEncoder(codec, { deadZone: 3, maxDeadZone: 2 })).toThrow(RangeError);
-    expect(() => new TemporalStreamEncoder(codec, { identitySmoothing: 0 })).toThrow(RangeError);
-    await expect(new TemporalStreamEncoder(codec).encodeFrame(new Float32Array(3))).rejects.toThrow(
-      InvalidDescriptorError,
-    );
+    expect(() => codec.createStreamEncoder({ coding: 'temporal', identitySmoothing: 0 })).toThrow(RangeError);
+    await expect(
+      codec.createStreamEncoder({ coding: 'temporal' }).encodeFrame(new Float32Array(3)),
+    ).rejects.toThrow(InvalidDescriptorError);
   });
 });

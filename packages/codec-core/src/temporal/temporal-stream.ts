@@ -1,12 +1,18 @@
-import type { SemfaceCodec } from '../codec/semface-codec.js';
+import type {
+  DecodedFaceFrame,
+  EncodedFaceFrame,
+  FaceStreamDecoder,
+  FaceStreamEncoder,
+  StreamCoding,
+} from '../codec/face-stream.js';
+import type { PortableSemfaceCodec } from '../codec/portable-codec.js';
 import { DESCRIPTOR_LENGTH, DescriptorField, Profile } from '../descriptor/layout.js';
 import { MAX_LATENT_MAGNITUDE } from '../entropy/signed-map.js';
 import { InvalidDescriptorError } from '../errors.js';
 import type { ModelManifestEntry } from '../models/manifest.js';
-import { LIGHTING_STEP_UNIT, MOTION_STEP_UNIT, type TemporalPacketKind } from './constants.js';
+import { LIGHTING_STEP_UNIT, MOTION_STEP_UNIT } from './constants.js';
 import { type IdentityLayer, LIGHTING_LENGTH } from './identity-layer.js';
 import {
-  type DecodedTemporalLatents,
   TemporalLatentDecoder,
   TemporalLatentEncoder,
   type TemporalLatentFrame,
@@ -27,7 +33,7 @@ export const MOTION_LAYERS = Object.freeze(['transform', 'latent'] as const);
 /** Name of a per-frame layer coding. */
 export type MotionLayerName = (typeof MOTION_LAYERS)[number];
 
-/** Options of {@link TemporalStreamEncoder}. */
+/** Options of a temporal stream encoder (`createStreamEncoder({ coding: 'temporal', ... })`). */
 export interface TemporalStreamOptions {
   /**
    * Per-frame layer coding. `transform`: the built-in motion transform's coefficients (expression,
@@ -98,31 +104,6 @@ const DEFAULT_TEMPORAL_OPTIONS = Object.freeze({
   lightingStep: 0.02,
 });
 
-/** One encoded frame of a temporal stream. */
-export interface TemporalEncodedFrame {
-  readonly kind: TemporalPacketKind;
-  /** The packet to send (one transport message). */
-  readonly packet: Uint8Array;
-  /** Latent layer: rate index of the per-frame layer's model. Transform layer: step ladder index, -1 for a fixed step. */
-  readonly rateIndex: number;
-  /** Transform layer: quantiser step of this group of pictures; undefined for the latent layer. */
-  readonly motionStep: number | undefined;
-  /** Dead zone this frame was coded with (latent steps or transform levels; 0 on key frames). */
-  readonly deadZone: number;
-  /** Integer state the decoder holds after this packet (for {@link TemporalStreamEncoder.reconstruct}). */
-  readonly latents: TemporalLatentFrame;
-}
-
-/** One decoded frame of a temporal stream. */
-export interface TemporalDecodedFrame {
-  readonly kind: TemporalPacketKind;
-  readonly sequence: number;
-  /** Id of the per-frame layer's model. */
-  readonly motionModelId: string;
-  /** 257-D descriptor: identity layer + per-frame layer (all fields). */
-  readonly descriptor: Float32Array;
-}
-
 const MOTION_FIELDS = Profile.expression;
 const IDENTITY_FIELDS = Profile.identity;
 
@@ -143,13 +124,13 @@ function meanAbsDiff(
   return sum / n;
 }
 
-function rateIndices(codec: SemfaceCodec, profile: 'expression' | 'identity'): number[] {
+function rateIndices(codec: PortableSemfaceCodec, profile: 'expression' | 'identity'): number[] {
   return [...new Set(codec.store.models.filter((m) => m.profile === profile).map((m) => m.rateIndex))].sort(
     (a, b) => a - b,
   );
 }
 
-function resolveOptions(codec: SemfaceCodec, options: TemporalStreamOptions) {
+function resolveOptions(codec: PortableSemfaceCodec, options: TemporalStreamOptions) {
   const motionRates = rateIndices(codec, 'expression');
   const motionLayer: MotionLayerName =
     options.motionLayer ?? (motionRates.length === 0 ? 'transform' : 'latent');
@@ -223,7 +204,7 @@ class TemporalSynthesiser {
   private motionModel = '';
   private motionPart = new Float32Array(DESCRIPTOR_LENGTH);
 
-  constructor(private readonly codec: SemfaceCodec) {}
+  constructor(private readonly codec: PortableSemfaceCodec) {}
 
   async descriptor(
     header: TemporalKeyHeader,
@@ -277,7 +258,7 @@ class TemporalSynthesiser {
  * latents against the previous decoded frame, with a rate-controlled dead zone. Key frames come first,
  * every `keyFrameIntervalSeconds` and on {@link requestKeyFrame}. Calls must not overlap (await each).
  */
-export class TemporalStreamEncoder {
+class TemporalStreamEncoder implements FaceStreamEncoder {
   private readonly o: ReturnType<typeof resolveOptions>;
   private readonly latent: TemporalLatentEncoder;
   private readonly rate: RateController;
@@ -295,7 +276,7 @@ export class TemporalStreamEncoder {
   private identityAverage: Float32Array | undefined;
 
   constructor(
-    private readonly codec: SemfaceCodec,
+    private readonly codec: PortableSemfaceCodec,
     options: TemporalStreamOptions = {},
   ) {
     this.o = resolveOptions(codec, options);
@@ -366,7 +347,7 @@ export class TemporalStreamEncoder {
   }
 
   /** Encodes one 257-D descriptor into one packet. */
-  async encodeFrame(descriptor: Float32Array): Promise<TemporalEncodedFrame> {
+  async encodeFrame(descriptor: Float32Array): Promise<EncodedFaceFrame> {
     checkDescriptor(descriptor);
     const key =
       this.forceKey || !this.latent.started || (this.keyInterval > 0 && this.sinceKey >= this.keyInterval);
@@ -400,6 +381,8 @@ export class TemporalStreamEncoder {
     return {
       kind: frame.kind,
       packet: frame.packet,
+      modelId: frame.header.motionModelId,
+      profile: 'full',
       rateIndex: this.transform ? this.stepIndex : this.motionModel!.rateIndex,
       motionStep: this.transform ? this.stepUnits * MOTION_STEP_UNIT : undefined,
       deadZone,
@@ -455,8 +438,9 @@ export class TemporalStreamEncoder {
   }
 
   /** The descriptor a decoder outputs for `frame` (same synthesis path as {@link TemporalStreamDecoder}). */
-  reconstruct(frame: TemporalEncodedFrame): Promise<Float32Array> {
+  reconstruct(frame: EncodedFaceFrame): Promise<Float32Array> {
     const l = frame.latents;
+    if (!l) throw new RangeError('not a frame of a temporal stream');
     return this.synth.descriptor(l.header, l.motion, l.identity);
   }
 }
@@ -466,11 +450,11 @@ export class TemporalStreamEncoder {
  * error makes it refuse every packet but a key frame ({@link needsKeyFrame}, StreamOrderError): it never
  * outputs a drifted frame. Calls must not overlap (await each).
  */
-export class TemporalStreamDecoder {
+class TemporalStreamDecoder implements FaceStreamDecoder {
   private readonly latent: TemporalLatentDecoder;
   private readonly synth: TemporalSynthesiser;
 
-  constructor(codec: SemfaceCodec) {
+  constructor(codec: PortableSemfaceCodec) {
     this.latent = new TemporalLatentDecoder((id) => codec.store.cdf(id));
     this.synth = new TemporalSynthesiser(codec);
   }
@@ -486,9 +470,23 @@ export class TemporalStreamDecoder {
   }
 
   /** Decodes one packet into a 257-D descriptor. */
-  async decodeFrame(packet: Uint8Array): Promise<TemporalDecodedFrame> {
-    const f: DecodedTemporalLatents = this.latent.decode(packet);
+  async decodeFrame(packet: Uint8Array): Promise<DecodedFaceFrame> {
+    const f = this.latent.decode(packet);
     const descriptor = await this.synth.descriptor(f.header, f.motion, f.identity);
-    return { kind: f.kind, sequence: f.sequence, motionModelId: f.header.motionModelId, descriptor };
+    return {
+      kind: f.kind,
+      sequence: f.sequence,
+      modelId: f.header.motionModelId,
+      profile: 'full',
+      descriptor,
+    };
   }
 }
+
+/** The temporal {@link StreamCoding}; a codec supports it when it has expression- and identity-profile models. */
+export const temporalCoding: StreamCoding<TemporalStreamOptions> = {
+  supports: (codec) =>
+    rateIndices(codec, 'expression').length > 0 && rateIndices(codec, 'identity').length > 0,
+  createEncoder: (codec, options) => new TemporalStreamEncoder(codec, options),
+  createDecoder: (codec) => new TemporalStreamDecoder(codec),
+};

@@ -12,7 +12,6 @@ import {
   UnknownModelIdError,
 } from '../errors.js';
 import { builtinMotionTransform } from './motion-transform.js';
-import { TemporalStreamDecoder, TemporalStreamEncoder } from './temporal-stream.js';
 
 const modelsDir = fileURLToPath(new URL('../models/fixtures/tiny/', import.meta.url));
 const MOTION = ['expression', 'rotation', 'translation'] as const;
@@ -54,7 +53,8 @@ describe('temporal stream, transform per-frame layer', () => {
 
   it('decoder output equals the encoder reconstruction bit for bit; error follows the step', async () => {
     for (const step of [0.05, 0.5]) {
-      const enc = new TemporalStreamEncoder(codec, {
+      const enc = codec.createStreamEncoder({
+        coding: 'temporal',
         motionLayer: 'transform',
         targetBitrate: 0,
         motionStep: step,
@@ -62,14 +62,14 @@ describe('temporal stream, transform per-frame layer', () => {
         frameRate: 10,
         keyFrameIntervalSeconds: 2,
       });
-      const dec = new TemporalStreamDecoder(codec);
+      const dec = codec.createStreamDecoder('temporal');
       let mae = 0;
       const input = sequence(45);
       for (const d of input) {
         const f = await enc.encodeFrame(d);
         expect(f.motionStep).toBeCloseTo(step, 10);
         const out = await dec.decodeFrame(f.packet);
-        expect(out.motionModelId).toBe(builtinMotionTransform().id);
+        expect(out.modelId).toBe(builtinMotionTransform().id);
         expect(out.descriptor).toEqual(await enc.reconstruct(f));
         mae += motionMae(out.descriptor, d) / input.length;
       }
@@ -82,12 +82,13 @@ describe('temporal stream, transform per-frame layer', () => {
   it('rate control brings a generated sequence to the target', async () => {
     const input = sequence(300, 7);
     for (const target of [2000, 4000]) {
-      const enc = new TemporalStreamEncoder(codec, {
+      const enc = codec.createStreamEncoder({
+        coding: 'temporal',
         motionLayer: 'transform',
         targetBitrate: target,
         frameRate: 25,
       });
-      const dec = new TemporalStreamDecoder(codec);
+      const dec = codec.createStreamDecoder('temporal');
       let bits = 0;
       let late = 0;
       for (const [t, d] of input.entries()) {
@@ -105,24 +106,26 @@ describe('temporal stream, transform per-frame layer', () => {
   });
 
   it('corrupt packets raise typed errors and leave the decoder waiting for a key frame', async () => {
-    const enc = new TemporalStreamEncoder(codec, { motionLayer: 'transform', targetBitrate: 0 });
+    const enc = codec.createStreamEncoder({ coding: 'temporal', motionLayer: 'transform', targetBitrate: 0 });
     const input = sequence(3);
     const key = (await enc.encodeFrame(input[0]!)).packet;
     const delta = (await enc.encodeFrame(input[1]!)).packet;
     // Flipped bit in a key packet: CRC.
     const flipped = Uint8Array.from(key);
     flipped[20] = flipped[20]! ^ 0x10;
-    await expect(new TemporalStreamDecoder(codec).decodeFrame(flipped)).rejects.toThrow(CrcMismatchError);
+    await expect(codec.createStreamDecoder('temporal').decodeFrame(flipped)).rejects.toThrow(
+      CrcMismatchError,
+    );
     // A key packet naming a transform this build does not know (valid CRC).
     const unknown = Uint8Array.from(key);
     unknown.set(modelIdToBytes('000000000000'), 2);
     const end = unknown.length - 4;
     new DataView(unknown.buffer).setUint32(end, crc32(unknown.subarray(0, end)), true);
-    const d1 = new TemporalStreamDecoder(codec);
+    const d1 = codec.createStreamDecoder('temporal');
     await expect(d1.decodeFrame(unknown)).rejects.toThrow(UnknownModelIdError);
     expect(d1.needsKeyFrame).toBe(true);
     // A delta whose residual code never ends (Exp-Golomb prefix of ones).
-    const d2 = new TemporalStreamDecoder(codec);
+    const d2 = codec.createStreamDecoder('temporal');
     await d2.decodeFrame(key);
     const garbage = new Uint8Array(64).fill(0xff);
     garbage[0] = delta[0]!;

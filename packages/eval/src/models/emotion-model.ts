@@ -1,7 +1,7 @@
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { ModelRuntime, fileModelSource, loadOnnxNode } from '@semface/codec-core';
 import { DEFAULT_MODEL_DIR } from '@semface/extractor';
 import type { InferenceSession } from 'onnxruntime-node';
-import * as ort from 'onnxruntime-node';
 import { type RawImage, resizeRaw } from '../baselines/raw-image.js';
 import { EXPRESSION_LABELS } from '../data/expression-set.js';
 
@@ -17,11 +17,15 @@ const INPUT = 64;
 export class EmotionModel {
   private readonly order = EXPRESSION_LABELS.map((l) => MODEL_LABELS.indexOf(l));
 
-  private constructor(private readonly session: InferenceSession) {}
+  private constructor(
+    private readonly models: ModelRuntime,
+    private readonly session: InferenceSession,
+  ) {}
 
-  /** Loads the model (once; reuse the instance). */
+  /** Loads the model on codec-core's model runtime (once; reuse the instance). */
   static async load(path = join(DEFAULT_MODEL_DIR, 'emotion.onnx')): Promise<EmotionModel> {
-    return new EmotionModel(await ort.InferenceSession.create(path, { intraOpNumThreads: 1 }));
+    const models = new ModelRuntime(fileModelSource(dirname(path)), loadOnnxNode);
+    return new EmotionModel(models, await models.session(basename(path)));
   }
 
   /** Probabilities per image, in {@link EXPRESSION_LABELS} order. */
@@ -40,8 +44,7 @@ export class EmotionModel {
           x[n * INPUT * INPUT + i] = (g - 0.5) * 2;
         }
       });
-      const feeds = { [this.session.inputNames[0]!]: new ort.Tensor('float32', x, [chunk.length, INPUT, INPUT, 1]) };
-      const y = (await this.session.run(feeds))[this.session.outputNames[0]!]!.data as Float32Array;
+      const y = await this.models.run(this.session, x, [chunk.length, INPUT, INPUT, 1]);
       chunk.forEach((_, n) => {
         const p = new Float32Array(EXPRESSION_LABELS.length);
         this.order.forEach((j, i) => {
@@ -53,7 +56,7 @@ export class EmotionModel {
     return out;
   }
 
-  async dispose(): Promise<void> {
-    await this.session.release();
+  dispose(): Promise<void> {
+    return this.models.dispose();
   }
 }

@@ -12,7 +12,7 @@ import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DESCRIPTOR_LENGTH } from '@semface/codec-core';
-import { DEFAULT_FACE_MODEL_DIR } from '../fit/face-model.js';
+import { DEFAULT_FACE_MODEL_DIR } from '../fit/face-fitter.js';
 import { DEFAULT_FACE_FITTER_OPTIONS, FaceFitter } from '../fit/face-fitter.js';
 import { readNpy, writeNpy } from '../output/npy.js';
 import { MESH_VERTEX_COUNT } from '../types.js';

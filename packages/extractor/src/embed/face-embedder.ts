@@ -1,7 +1,9 @@
-import { type InferenceSession, Tensor } from 'onnxruntime-node';
+import { basename, dirname } from 'node:path';
+import type { ModelRuntime } from '@semface/codec-core';
+import type { InferenceSession } from 'onnxruntime-node';
 import { FaceCropEmptyError, InvalidFrameError } from '../errors.js';
 import { validateRgbaFrame } from '../input/frame.js';
-import { createSession } from '../models/session.js';
+import { extractorModels, loadSession } from '../models/session.js';
 import type { DetectedFace, FaceBox, RgbaFrame } from '../types.js';
 import { FACE_DESCRIPTOR_SIZE } from './descriptor-distance.js';
 import { alignedFaceBox } from './face-alignment.js';
@@ -30,6 +32,7 @@ export class FaceEmbedder {
   private constructor(
     /** The validated options this embedder runs with. */
     readonly options: Readonly<FaceEmbedderOptions>,
+    private readonly models: ModelRuntime,
     private readonly session: InferenceSession,
   ) {}
 
@@ -40,12 +43,9 @@ export class FaceEmbedder {
    */
   static async create(options: Partial<FaceEmbedderOptions> = {}): Promise<FaceEmbedder> {
     const o = resolveFaceEmbedderOptions(options);
-    const session = await createSession(
-      o.modelPath,
-      { intraOpNumThreads: o.intraOpNumThreads },
-      { inputs: 1, outputs: 1 },
-    );
-    return new FaceEmbedder(o, session);
+    const models = extractorModels(dirname(o.modelPath), o.intraOpNumThreads);
+    const session = await loadSession(models, basename(o.modelPath), { inputs: 1, outputs: 1 });
+    return new FaceEmbedder(o, models, session);
   }
 
   /**
@@ -123,16 +123,7 @@ export class FaceEmbedder {
         `input must hold count x ${EMBED_INPUT_LENGTH} floats, got ${input.length} for count ${count}`,
       );
     }
-    const feeds = {
-      [this.session.inputNames[0]!]: new Tensor('float32', input, [
-        count,
-        EMBED_INPUT_SIZE,
-        EMBED_INPUT_SIZE,
-        3,
-      ]),
-    };
-    const result = await this.session.run(feeds);
-    const data = result[this.session.outputNames[0]!]!.data as Float32Array;
+    const data = await this.models.run(this.session, input, [count, EMBED_INPUT_SIZE, EMBED_INPUT_SIZE, 3]);
     const descriptors: Float32Array[] = [];
     for (let i = 0; i < count; i++) {
       descriptors.push(data.slice(i * FACE_DESCRIPTOR_SIZE, (i + 1) * FACE_DESCRIPTOR_SIZE));
@@ -141,8 +132,8 @@ export class FaceEmbedder {
   }
 
   /** Releases the onnxruntime session. */
-  async dispose(): Promise<void> {
-    await this.session.release();
+  dispose(): Promise<void> {
+    return this.models.dispose();
   }
 }
 

@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs';
 import { DESCRIPTOR_LENGTH, DescriptorField } from '@semface/codec-core';
 import { describe, expect, it } from 'vitest';
+import type { FaceModel, ReconstructedMesh } from '@semface/face-model';
 import {
-  FaceModelInvalidError,
+  FaceModelNotFoundError,
   InvalidDescriptorError,
   InvalidFrameError,
   InvalidMeshError,
 } from '../errors.js';
 import type { DetectedFace } from '../types.js';
-import { FaceFitter, type ReconstructedMesh } from './face-fitter.js';
-import { DEFAULT_FACE_MODEL_DIR, FaceModel } from './face-model.js';
+import { DEFAULT_FACE_MODEL_DIR, FaceFitter } from './face-fitter.js';
 import { rasterizeMesh } from './rasterize.js';
 import { gaussian, seededRandom } from './synthetic-face-model.js';
 import { createSyntheticFaceModel } from './synthetic-face-model.js';
@@ -182,23 +182,11 @@ describe('FaceFitter on a synthetic model', () => {
   });
 });
 
-describe('FaceModel files', () => {
-  it('round-trips through encode/decode and rejects a corrupted blob', () => {
-    const model = createSyntheticFaceModel({ seed: 3 });
-    const { header, blob } = model.encode();
-    const back = FaceModel.decode(JSON.parse(JSON.stringify(header)), blob);
-    expect(back.identityBasis).toEqual(model.identityBasis);
-    expect(back.triangles).toEqual(model.triangles);
-    const bad = Uint8Array.from(blob);
-    bad[100] = (bad[100] as number) ^ 1;
-    expect(() => FaceModel.decode(header, bad)).toThrow(FaceModelInvalidError);
-    expect(() => FaceModel.decode({ ...header, version: 99 }, blob)).toThrow(FaceModelInvalidError);
-  });
-
+describe('FaceFitter.load', () => {
   it('reports a missing model directory', async () => {
-    await expect(FaceModel.load('/nonexistent/face-model')).rejects.toMatchObject({
-      code: 'SEMFACE_ERR_FACE_MODEL_NOT_FOUND',
-    });
+    const load = FaceFitter.load('/nonexistent/face-model');
+    await expect(load).rejects.toBeInstanceOf(FaceModelNotFoundError);
+    await expect(load).rejects.toMatchObject({ code: 'SEMFACE_ERR_FACE_MODEL_NOT_FOUND' });
   });
 });
 

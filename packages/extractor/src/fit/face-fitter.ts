@@ -1,15 +1,32 @@
-import { DESCRIPTOR_LENGTH } from '@semface/codec-core';
+import { fileURLToPath } from 'node:url';
+import { DESCRIPTOR_LENGTH, DescriptorField } from '@semface/codec-core';
+import {
+  DEFAULT_FRAME_SIZE,
+  FaceModel,
+  type FrameSize,
+  type ReconstructedMesh,
+  SH_BANDS,
+  SH_DC,
+  addCombination,
+  anglesFromRotation,
+  applyPose,
+  meshFromDescriptor,
+  poseFromDescriptor,
+  shBasis,
+  shapeFromDescriptor,
+  vertexNormals,
+} from '@semface/face-model';
+import { loadFaceModel } from '@semface/face-model/node';
 import { InvalidDescriptorError, InvalidFrameError, InvalidMeshError } from '../errors.js';
 import type { DetectedFace, FittedFace, RgbaFrame } from '../types.js';
 import { sampleColors } from './color-sampling.js';
-import { COEFFICIENT_OFFSETS, DEFAULT_FACE_MODEL_DIR, FaceModel } from './face-model.js';
-import { addCombination, choleskySolveInPlace, matVec, ridgePseudoInverse } from './linalg.js';
+import { choleskySolveInPlace, matVec, ridgePseudoInverse } from './linalg.js';
 import { boundaryVertices } from './mesh-boundary.js';
 import { mirrorMap } from './mirror-map.js';
-import { vertexNormals } from './normals.js';
-import { anglesFromRotation, rotationFromAngles } from './rotation.js';
 import { type Similarity, SimilaritySolver, createSimilarity } from './similarity.js';
-import { SH_BANDS, SH_DC, shBasis } from './spherical-harmonics.js';
+
+/** Directory of the face model shipped with the package (`packages/extractor/models/face-model`). */
+export const DEFAULT_FACE_MODEL_DIR = fileURLToPath(new URL('../../models/face-model/', import.meta.url));
 
 /** Options of {@link FaceFitter}. */
 export interface FaceFitterOptions {
@@ -37,27 +54,6 @@ export const DEFAULT_FACE_FITTER_OPTIONS = Object.freeze({
   visibilityThreshold: 0.2,
   textureSolverSteps: 0,
 } satisfies Required<FaceFitterOptions>);
-
-/** Output size used to pose a descriptor when none is given (pixels). */
-export const DEFAULT_FRAME_SIZE = Object.freeze({ width: 256, height: 256 });
-
-/** A face rebuilt from a descriptor. */
-export interface ReconstructedMesh {
-  /** `V * 3`: x, y in pixels of the frame size, z in the same scale (larger = farther). */
-  readonly positions: Float32Array;
-  /** `V * 3` RGB in [0, 1]: albedo x SH shading, clamped. */
-  readonly colors: Float32Array;
-  /** `V * 3` unit normals in the camera frame. */
-  readonly normals: Float32Array;
-  /** Triangle vertex indices (shared with the model). */
-  readonly triangles: Uint16Array;
-}
-
-/** Size of the frame a descriptor's translation refers to. */
-export interface FrameSize {
-  readonly width: number;
-  readonly height: number;
-}
 
 function checkInteger(name: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value))
@@ -165,7 +161,7 @@ export class FaceFitter {
     modelDir: string = DEFAULT_FACE_MODEL_DIR,
     options?: FaceFitterOptions,
   ): Promise<FaceFitter> {
-    return new FaceFitter(await FaceModel.load(modelDir), options);
+    return new FaceFitter(await loadFaceModel(modelDir), options);
   }
 
   /** Fits one detected face, sampling vertex colours from the frame it was detected in. */
@@ -198,27 +194,31 @@ export class FaceFitter {
     this.fitShape(y);
     const sim = this.sim;
     // Pose.
-    anglesFromRotation(sim.r, descriptor, COEFFICIENT_OFFSETS.rotation);
-    const t = COEFFICIENT_OFFSETS.translation;
+    anglesFromRotation(sim.r, descriptor, DescriptorField.rotation.start);
+    const t = DescriptorField.translation.start;
     descriptor[t] = (2 * (sim.t[0] as number)) / frameSize.width - 1;
     descriptor[t + 1] = (2 * (sim.t[1] as number)) / frameSize.height - 1;
     descriptor[t + 2] = Math.log(Math.min(frameSize.width, frameSize.height) / sim.s);
     for (let i = 0; i < model.identityCount; i++)
-      descriptor[COEFFICIENT_OFFSETS.identity + i] = this.coef[i] as number;
+      descriptor[DescriptorField.identity.start + i] = this.coef[i] as number;
     for (let i = 0; i < model.expressionCount; i++) {
-      descriptor[COEFFICIENT_OFFSETS.expression + i] = this.coef[model.identityCount + i] as number;
+      descriptor[DescriptorField.expression.start + i] = this.coef[model.identityCount + i] as number;
     }
     // Appearance, on the posed model (its normals are smoother than the detected mesh's).
-    this.pose(this.shape, sim.s, sim.r, sim.t[0] as number, sim.t[1] as number, this.posed);
+    applyPose(
+      this.shape,
+      v,
+      { s: sim.s, r: sim.r, tx: sim.t[0] as number, ty: sim.t[1] as number },
+      this.posed,
+    );
     vertexNormals(this.posed, v, model.triangles, this.normals);
     this.fitAppearance(colors);
     for (let i = 0; i < model.textureCount; i++)
-      descriptor[COEFFICIENT_OFFSETS.texture + i] = this.texCoef[i] as number;
-    descriptor.set(this.gamma, COEFFICIENT_OFFSETS.lighting);
+      descriptor[DescriptorField.texture.start + i] = this.texCoef[i] as number;
+    descriptor.set(this.gamma, DescriptorField.lighting.start);
     // Error of the descriptor itself (after float32 rounding), as a receiver would rebuild it.
-    this.shapeFromDescriptor(descriptor, this.shape);
-    this.poseFromDescriptor(descriptor, frameSize);
-    this.pose(this.shape, this.sim.s, this.rot, this.sim.t[0] as number, this.sim.t[1] as number, this.posed);
+    shapeFromDescriptor(model, descriptor, this.shape);
+    applyPose(this.shape, v, poseFromDescriptor(descriptor, frameSize, this.rot), this.posed);
     const fitErrorPercent = this.landmarkErrorPercent(y, this.posed);
     return { face, descriptor, fitErrorPercent };
   }
@@ -230,43 +230,7 @@ export class FaceFitter {
     }
     for (const x of descriptor) if (!Number.isFinite(x)) throw new InvalidDescriptorError('non-finite value');
     checkFrameSize(frameSize);
-    const model = this.model;
-    const v = model.vertexCount;
-    const shape = new Float64Array(v * 3);
-    this.shapeFromDescriptor(descriptor, shape);
-    this.poseFromDescriptor(descriptor, frameSize);
-    const posed = new Float64Array(v * 3);
-    this.pose(shape, this.sim.s, this.rot, this.sim.t[0] as number, this.sim.t[1] as number, posed);
-    const normals = new Float64Array(v * 3);
-    vertexNormals(posed, v, model.triangles, normals);
-    const albedo = new Float64Array(v * 3);
-    for (let i = 0; i < albedo.length; i++) albedo[i] = model.meanAlbedo[i] as number;
-    addCombination(
-      model.textureBasis,
-      model.textureCount,
-      v * 3,
-      descriptor,
-      COEFFICIENT_OFFSETS.texture,
-      albedo,
-    );
-    const colors = new Float32Array(v * 3);
-    const h = new Float64Array(SH_BANDS);
-    const l = COEFFICIENT_OFFSETS.lighting;
-    for (let i = 0; i < v; i++) {
-      shBasis(normals[i * 3] as number, normals[i * 3 + 1] as number, normals[i * 3 + 2] as number, h, 0);
-      for (let c = 0; c < 3; c++) {
-        let shade = 0;
-        for (let k = 0; k < SH_BANDS; k++)
-          shade += (h[k] as number) * (descriptor[l + c * SH_BANDS + k] as number);
-        colors[i * 3 + c] = Math.max(0, Math.min(1, (albedo[i * 3 + c] as number) * shade));
-      }
-    }
-    return {
-      positions: Float32Array.from(posed),
-      colors,
-      normals: Float32Array.from(normals),
-      triangles: model.triangles,
-    };
+    return meshFromDescriptor(this.model, descriptor, frameSize);
   }
 
   private checkMesh(face: DetectedFace): void {
@@ -456,63 +420,6 @@ export class FaceFitter {
       r[0] = (r[0] as number) + ridge / SH_DC;
       choleskySolveInPlace(m, SH_BANDS, r, 1);
       for (let k = 0; k < SH_BANDS; k++) this.gamma[g + k] = r[k] as number;
-    }
-  }
-
-  private shapeFromDescriptor(descriptor: Float32Array, out: Float64Array): void {
-    const model = this.model;
-    const d = model.vertexCount * 3;
-    for (let i = 0; i < d; i++) out[i] = model.meanShape[i] as number;
-    addCombination(
-      model.identityBasis,
-      model.identityCount,
-      d,
-      descriptor,
-      COEFFICIENT_OFFSETS.identity,
-      out,
-    );
-    addCombination(
-      model.expressionBasis,
-      model.expressionCount,
-      d,
-      descriptor,
-      COEFFICIENT_OFFSETS.expression,
-      out,
-    );
-  }
-
-  /** Decodes rotation into `rot` and scale/translation into `sim`. */
-  private poseFromDescriptor(descriptor: Float32Array, frameSize: FrameSize): void {
-    const r = COEFFICIENT_OFFSETS.rotation;
-    const t = COEFFICIENT_OFFSETS.translation;
-    rotationFromAngles(
-      descriptor[r] as number,
-      descriptor[r + 1] as number,
-      descriptor[r + 2] as number,
-      this.rot,
-    );
-    this.sim.s = Math.min(frameSize.width, frameSize.height) * Math.exp(-(descriptor[t + 2] as number));
-    this.sim.t[0] = (((descriptor[t] as number) + 1) * frameSize.width) / 2;
-    this.sim.t[1] = (((descriptor[t + 1] as number) + 1) * frameSize.height) / 2;
-    this.sim.t[2] = 0;
-  }
-
-  private pose(
-    shape: Float64Array,
-    s: number,
-    r: Float64Array,
-    tx: number,
-    ty: number,
-    out: Float64Array,
-  ): void {
-    const d = this.model.vertexCount * 3;
-    for (let p = 0; p < d; p += 3) {
-      const a = shape[p] as number;
-      const b = shape[p + 1] as number;
-      const c = shape[p + 2] as number;
-      out[p] = s * ((r[0] as number) * a + (r[1] as number) * b + (r[2] as number) * c) + tx;
-      out[p + 1] = s * ((r[3] as number) * a + (r[4] as number) * b + (r[5] as number) * c) + ty;
-      out[p + 2] = s * ((r[6] as number) * a + (r[7] as number) * b + (r[8] as number) * c);
     }
   }
 

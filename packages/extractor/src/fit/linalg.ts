@@ -95,23 +95,6 @@ export function matVec(
   }
 }
 
-/** `out[j] += Σ_i coef[i] * rows[i*cols + j]`: adds a linear combination of basis rows. */
-export function addCombination(
-  rows: Float32Array | Float64Array,
-  count: number,
-  cols: number,
-  coef: ArrayLike<number>,
-  coefOffset: number,
-  out: Float64Array,
-): void {
-  for (let i = 0; i < count; i++) {
-    const c = coef[coefOffset + i] as number;
-    if (c === 0) continue;
-    const o = i * cols;
-    for (let j = 0; j < cols; j++) out[j] = (out[j] as number) + c * (rows[o + j] as number);
-  }
-}
-
 /**
  * Eigenvector of the largest eigenvalue of a symmetric 4 x 4 matrix (cyclic Jacobi).
  * `a` (16) is destroyed; `v` (16) is scratch; the result is written to `out` (4).

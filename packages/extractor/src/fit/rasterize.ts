@@ -1,5 +1,5 @@
 import type { RgbaFrame } from '../types.js';
-import type { ReconstructedMesh } from './face-fitter.js';
+import type { ReconstructedMesh } from '@semface/face-model';
 
 /**
  * Draws a reconstructed mesh into an RGBA frame (flat z-buffered triangles with Gouraud colours),

@@ -1,4 +1,4 @@
-import { FaceModel } from './face-model.js';
+import { FaceModel } from '@semface/face-model';
 
 /** Columns and rows of the synthetic grid mesh (18 x 26 = 468 vertices, like MediaPipe). */
 const COLS = 18;

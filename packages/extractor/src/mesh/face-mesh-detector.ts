@@ -1,12 +1,11 @@
-import { join } from 'node:path';
-import type { InferenceSession } from 'onnxruntime-node';
+import type { ModelRuntime } from '@semface/codec-core';
 import { BlazeFace } from '../detect/blazeface.js';
 import type { FaceDetection } from '../detect/face-detection.js';
 import type { RotatedRect } from '../detect/rotated-rect.js';
 import { InvalidFrameError } from '../errors.js';
 import { validateRgbaFrame } from '../input/frame.js';
 import { MODEL_FILES } from '../models/model-files.js';
-import { createSession } from '../models/session.js';
+import { extractorModels, loadSession } from '../models/session.js';
 import {
   type DetectedFace,
   type FaceBox,
@@ -64,7 +63,7 @@ export class FaceMeshDetector {
     private readonly detector: BlazeFace,
     private readonly meshModel: FaceMeshModel,
     private readonly irisModel: IrisModel | undefined,
-    private readonly sessions: readonly InferenceSession[],
+    private readonly models: ModelRuntime,
   ) {
     this.stabilizer = options.stabilize ? new MeshStabilizer(options.stabilizer) : undefined;
   }
@@ -76,25 +75,16 @@ export class FaceMeshDetector {
    */
   static async create(options: FaceMeshDetectorInit = {}): Promise<FaceMeshDetector> {
     const o = resolveFaceMeshDetectorOptions(options);
-    const sessionOptions = { intraOpNumThreads: o.intraOpNumThreads };
-    const detector = await createSession(join(o.modelDir, MODEL_FILES.detector), sessionOptions, {
-      inputs: 1,
-      outputs: 4,
-    });
-    const mesh = await createSession(join(o.modelDir, MODEL_FILES.mesh), sessionOptions, {
-      inputs: 1,
-      outputs: 3,
-    });
-    const iris = o.iris
-      ? await createSession(join(o.modelDir, MODEL_FILES.iris), sessionOptions, { inputs: 1, outputs: 1 })
-      : undefined;
-    const sessions = iris ? [detector, mesh, iris] : [detector, mesh];
+    const models = extractorModels(o.modelDir, o.intraOpNumThreads);
+    const detector = await loadSession(models, MODEL_FILES.detector, { inputs: 1, outputs: 4 });
+    const mesh = await loadSession(models, MODEL_FILES.mesh, { inputs: 1, outputs: 3 });
+    const iris = o.iris ? await loadSession(models, MODEL_FILES.iris, { inputs: 1, outputs: 1 }) : undefined;
     return new FaceMeshDetector(
       o,
       new BlazeFace(detector),
       new FaceMeshModel(mesh),
       iris ? new IrisModel(iris) : undefined,
-      sessions,
+      models,
     );
   }
 
@@ -235,7 +225,7 @@ export class FaceMeshDetector {
 
   /** Releases the ONNX sessions; the detector must not be used afterwards. */
   async dispose(): Promise<void> {
-    await Promise.all(this.sessions.map((s) => s.release()));
+    await this.models.dispose();
   }
 
   /** Mesh passes over a batch of crops; each refine pass re-crops from the previous mesh. */

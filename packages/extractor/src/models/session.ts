@@ -1,45 +1,43 @@
-import { access } from 'node:fs/promises';
-import { InferenceSession } from 'onnxruntime-node';
+import { ModelRuntime, fileModelSource, loadOnnxNode } from '@semface/codec-core';
+import type { InferenceSession } from 'onnxruntime-node';
 import { ModelLoadError } from '../errors.js';
 
-/** How an ONNX session runs. */
-export interface SessionOptions {
-  /** Threads used inside one operator. Default 1: the extractor runs beside other work. */
-  readonly intraOpNumThreads: number;
-}
-
 /**
- * Creates an onnxruntime CPU session for a model file; sessions are meant to be created once and reused.
- * Checks the declared inputs/outputs so that a wrong file fails here, not on the first frame.
- * @throws ModelLoadError (SEMFACE_ERR_MODEL_LOAD)
+ * The extractor's models on codec-core's {@link ModelRuntime}: files of `dir`, onnxruntime-node on the
+ * CPU, each session created once per runtime. Failures are ModelLoadError (SEMFACE_ERR_MODEL_LOAD).
  */
-export async function createSession(
-  path: string,
-  options: SessionOptions,
-  expected: { readonly inputs: number; readonly outputs: number },
-): Promise<InferenceSession> {
-  try {
-    await access(path);
-  } catch (cause) {
-    throw new ModelLoadError(path, 'file not found', cause);
-  }
-  let session: InferenceSession;
-  try {
-    session = await InferenceSession.create(path, {
+export function extractorModels(dir: string, intraOpNumThreads: number): ModelRuntime {
+  return new ModelRuntime(fileModelSource(dir), loadOnnxNode, {
+    sessionOptions: {
       executionProviders: ['cpu'],
-      intraOpNumThreads: options.intraOpNumThreads,
+      intraOpNumThreads,
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
-    });
-  } catch (cause) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
-    throw new ModelLoadError(path, detail, cause);
-  }
+    },
+    error: (failure, path, cause) =>
+      new ModelLoadError(
+        path,
+        failure === 'read' ? 'file not found' : cause instanceof Error ? cause.message : String(cause),
+        cause,
+      ),
+  });
+}
+
+/**
+ * The session of model file `file`, checked for its declared inputs/outputs so that a wrong file fails
+ * here, not on the first frame.
+ * @throws ModelLoadError (SEMFACE_ERR_MODEL_LOAD)
+ */
+export async function loadSession(
+  models: ModelRuntime,
+  file: string,
+  expected: { readonly inputs: number; readonly outputs: number },
+): Promise<InferenceSession> {
+  const session = await models.session(file);
   if (session.inputNames.length !== expected.inputs || session.outputNames.length !== expected.outputs) {
-    await session.release();
     throw new ModelLoadError(
-      path,
+      models.source.describe(file),
       `expected ${expected.inputs} input(s) and ${expected.outputs} output(s), found ` +
         `${session.inputNames.length} and ${session.outputNames.length}`,
     );

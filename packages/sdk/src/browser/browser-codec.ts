@@ -1,15 +1,14 @@
 import {
+  DEFAULT_BATCH_SIZE,
+  type FaceStreamDecoder,
   ModelCatalog,
   type OnnxRuntime,
   PortableSemfaceCodec,
-  TemporalStreamDecoder,
-  TemporalStreamEncoder,
+  type StreamCodingName,
   fetchModelSource,
+  isWasmFailure,
 } from '@semface/codec-core/portable';
-import type { DescriptorCodec } from '../codec/descriptor-codec.js';
-import { type TemporalCoding, temporalCodingWith } from '../codec/temporal-codec.js';
 import { ModelFetchError, WasmInitError } from '../errors.js';
-import { isWasmFailure } from './onnx-web.js';
 
 /** Options of {@link loadBrowserCodec}. */
 export interface BrowserCodecOptions {
@@ -25,15 +24,43 @@ export interface BrowserCodecOptions {
   readonly fetch?: typeof fetch;
 }
 
-/** A codec for `connect({ codec })` in a browser: intra and temporal streams, decoded locally. */
-export type BrowserCodec = DescriptorCodec & TemporalCoding & { readonly codec: PortableSemfaceCodec };
+/** codec-core's codec whose stream decoders report their decode times. */
+class TimedCodec extends PortableSemfaceCodec {
+  constructor(
+    store: ModelCatalog,
+    private readonly onTime: BrowserCodecOptions['onDecodeTime'],
+  ) {
+    super(store, DEFAULT_BATCH_SIZE);
+  }
+
+  override createStreamDecoder(coding?: StreamCodingName): FaceStreamDecoder {
+    const dec = super.createStreamDecoder(coding);
+    const onTime = this.onTime;
+    if (!onTime) return dec;
+    const now = () => globalThis.performance.now();
+    return {
+      get needsKeyFrame() {
+        return dec.needsKeyFrame;
+      },
+      reportLoss: () => dec.reportLoss(),
+      async decodeFrame(packet) {
+        const t0 = now();
+        const f = await dec.decodeFrame(packet);
+        onTime(now() - t0, f.descriptor);
+        return f;
+      },
+    };
+  }
+}
 
 /**
- * Loads codec-core's codec in a browser: models fetched from `modelsUrl` (hash-checked), synthesis and
- * analysis run by `runtime` (onnxruntime-web). The same bitstream code as in Node decodes the frames.
- * @throws ModelFetchError when the manifest or a model does not load; WasmInitError when the runtime does not start.
+ * Loads codec-core's codec in a browser, for `connect({ codec })` (intra and temporal streams, decoded
+ * locally): models fetched from `modelsUrl` (hash-checked), synthesis and analysis run by `runtime`
+ * (onnxruntime-web). The same bitstream code as in Node decodes the frames.
+ * @throws ModelFetchError when the manifest or a model does not load, or the models lack the expression
+ * and identity profiles of temporal streams; WasmInitError when the runtime does not start.
  */
-export async function loadBrowserCodec(options: BrowserCodecOptions): Promise<BrowserCodec> {
+export async function loadBrowserCodec(options: BrowserCodecOptions): Promise<PortableSemfaceCodec> {
   if (typeof options?.modelsUrl !== 'string') throw new TypeError('modelsUrl must be a string');
   if (typeof options.runtime?.InferenceSession?.create !== 'function') {
     throw new TypeError('runtime must be an onnxruntime module');
@@ -44,7 +71,7 @@ export async function loadBrowserCodec(options: BrowserCodecOptions): Promise<Br
       fetchModelSource(options.modelsUrl, options.fetch),
       async () => options.runtime,
     );
-    codec = PortableSemfaceCodec.fromModels(catalog);
+    codec = new TimedCodec(catalog, options.onDecodeTime);
     if (options.warmUp ?? true) await Promise.all(catalog.models.map((m) => catalog.sessionsFor(m.id)));
   } catch (err) {
     if (isWasmFailure(err))
@@ -57,44 +84,11 @@ export async function loadBrowserCodec(options: BrowserCodecOptions): Promise<Br
       },
     );
   }
-  const temporal = temporalCodingWith(codec, { TemporalStreamEncoder, TemporalStreamDecoder });
-  if (!temporal) {
+  if (!codec.supportsCoding('temporal')) {
     throw new ModelFetchError(
       options.modelsUrl,
       'codec models lack the expression and identity profiles of temporal streams',
     );
   }
-  const onTime = options.onDecodeTime;
-  const now = () => globalThis.performance.now();
-  return {
-    codec,
-    createStreamEncoder: (o) => codec.createStreamEncoder(o),
-    createStreamDecoder() {
-      const dec = codec.createStreamDecoder();
-      return {
-        async decodeFrame(packet) {
-          const t0 = now();
-          const f = await dec.decodeFrame(packet);
-          onTime?.(now() - t0, f.descriptor);
-          return f;
-        },
-      };
-    },
-    createTemporalEncoder: (o) => temporal.createTemporalEncoder(o),
-    createTemporalDecoder() {
-      const dec = temporal.createTemporalDecoder();
-      return {
-        get needsKeyFrame() {
-          return dec.needsKeyFrame;
-        },
-        reportLoss: () => dec.reportLoss(),
-        async decodeFrame(packet) {
-          const t0 = now();
-          const f = await dec.decodeFrame(packet);
-          onTime?.(now() - t0, f.descriptor);
-          return f;
-        },
-      };
-    },
-  };
+  return codec;
 }

@@ -1,6 +1,5 @@
 import type { OnnxRuntime } from '@semface/codec-core/portable';
 import * as ort from 'onnxruntime-web/wasm';
-import { WasmInitError } from '../errors.js';
 
 /** Options of {@link onnxWebRuntime}. */
 export interface OnnxWebOptions {
@@ -35,27 +34,4 @@ export function onnxWebRuntime(options: OnnxWebOptions): OnnxRuntime {
   ort.env.wasm.numThreads = threads;
   ort.env.wasm.proxy = false;
   return ort;
-}
-
-/** Whether an onnxruntime-web error is about its wasm backend rather than the model. */
-export function isWasmFailure(err: unknown): boolean {
-  const m = String((err as Error)?.message ?? err);
-  return /wasm|webassembly|backend/i.test(m);
-}
-
-/** Creates one session, turning backend start-up failures into {@link WasmInitError}. */
-export async function createWebSession(runtime: OnnxRuntime, bytes: Uint8Array, what: string) {
-  try {
-    return await runtime.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1 });
-  } catch (err) {
-    if (isWasmFailure(err)) {
-      throw new WasmInitError(
-        `onnxruntime-web could not start its wasm backend (${what}): ${(err as Error).message}`,
-        {
-          cause: err,
-        },
-      );
-    }
-    throw err;
-  }
 }

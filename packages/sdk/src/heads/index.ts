@@ -1,3 +1,6 @@
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_HEADS_URL } from './receiver-heads.js';
+
 export {
   HeadKind,
   type HeadManifestEntry,
@@ -5,7 +8,6 @@ export {
   parseHeadsManifest,
 } from './heads-manifest.js';
 export {
-  DEFAULT_HEADS_DIR,
   type ExpressionResult,
   type FaceIdentity,
   type IdentitySource,
@@ -15,3 +17,6 @@ export {
   vectorDistance,
 } from './receiver-heads.js';
 export { type Understanding, understandingHead } from './room-head.js';
+
+/** Folder of the heads shipped with the SDK (manifest.json + ONNX files). */
+export const DEFAULT_HEADS_DIR = fileURLToPath(DEFAULT_HEADS_URL);

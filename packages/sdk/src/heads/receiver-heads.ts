@@ -1,35 +1,48 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
+  DESCRIPTOR_LENGTH,
   type DecodedIdentityCode,
-  DEFAULT_IDENTITY_CODE_MODEL_PATH,
   type IdentityCodeModel,
+  type ModelFailure,
+  ModelRuntime,
+  type ModelSource,
+  type OnnxRuntime,
   decodeIdentityCode,
+  fetchModelSource,
   identityCodeSimilarity,
   identityCodeVector,
-  loadIdentityCodeModel,
-} from '@semface/codec-core';
-import { SdkErrorCode, SemfaceSdkError } from '../errors.js';
+  isWasmFailure,
+  profileIndices,
+} from '@semface/codec-core/portable';
+import {
+  InvalidDescriptorError,
+  ModelFetchError,
+  SdkErrorCode,
+  SemfaceSdkError,
+  WasmInitError,
+} from '../errors.js';
 import { type HeadManifestEntry, type HeadsManifest, parseHeadsManifest } from './heads-manifest.js';
-import { OnnxHead } from './onnx-head.js';
 
-/** Folder of the heads shipped with the SDK (manifest.json + ONNX files). */
-export const DEFAULT_HEADS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
+/** URL of the heads shipped with the SDK (`models/`: manifest.json + ONNX files); Node only. */
+export const DEFAULT_HEADS_URL = new URL('../../models/', import.meta.url);
 
 /** Options of {@link ReceiverHeads.load}. */
 export interface ReceiverHeadsOptions {
-  /** Folder with manifest.json and the head models. Default: the SDK's `models/` ({@link DEFAULT_HEADS_DIR}). */
+  /** Folder with manifest.json and the head models (Node). Default: the SDK's `models/` (`DEFAULT_HEADS_DIR`). */
   readonly modelsDir?: string;
+  /** URL of the heads folder, read with `fetch` instead of {@link modelsDir} (browsers). */
+  readonly modelsUrl?: string;
+  /** ONNX runtime, e.g. `onnxWebRuntime(...)` in browsers. Default: onnxruntime-node. */
+  readonly runtime?: OnnxRuntime;
+  /** fetch implementation for {@link modelsUrl}. Default `globalThis.fetch`. */
+  readonly fetch?: typeof fetch;
   /**
    * Which verification model: `undefined` (default) = the deployed model trained on all people;
    * a number k = the evaluation model that never saw the people of LFW View 2 fold k.
    */
   readonly verificationFold?: number;
   /**
-   * Identity-code model (issue 13): a path to its JSON, a parsed model, or `false` for none. Default: the
-   * model shipped with @semface/codec-core when present.
+   * Identity-code model (issue 13): a path to its JSON (Node), a parsed model, or `false` for none. Default
+   * in Node: the model shipped with @semface/codec-core when present; with {@link modelsUrl}: none.
    */
   readonly identityCodeModel?: string | IdentityCodeModel | false;
   /**
@@ -74,17 +87,41 @@ export interface VerifyResult {
   readonly source?: 'identityCode' | 'descriptor';
 }
 
+type Session = Awaited<ReturnType<ModelRuntime['session']>>;
+/** One head network: the descriptor fields of its profile in, a vector out. */
+interface Head {
+  readonly entry: HeadManifestEntry;
+  readonly indices: Uint16Array;
+  readonly session: Session;
+}
+
+/** The SDK error of a heads failure: files on disk are `codecUnavailable`; fetched ones ModelFetchError or WasmInitError. */
+function headsError(url: boolean, message: string, where: string, cause?: unknown): SemfaceSdkError {
+  if (!url) return new SemfaceSdkError(SdkErrorCode.codecUnavailable, message, { cause });
+  return isWasmFailure(cause)
+    ? new WasmInitError(message, { cause })
+    : new ModelFetchError(where, message, { cause });
+}
+
+const HEAD_FAILURE: Record<ModelFailure, string> = {
+  read: 'is missing',
+  sha256: 'does not match its sha256',
+  load: 'does not load',
+};
+
 /**
  * Receiver intelligence on decoded descriptors: expression recognition from the expression profile's
  * fields and identity verification from the identity profile's fields. Works on any decoded 257-D
- * descriptor (fields outside the head's profile are ignored). ONNX sessions are created once in
- * {@link ReceiverHeads.load} and reused.
+ * descriptor (fields outside the head's profile are ignored). The models run on codec-core's
+ * {@link ModelRuntime}: in Node from a folder with onnxruntime-node, in browsers from a URL with the
+ * injected onnxruntime-web (`modelsUrl` + `runtime`); sessions are created once in {@link ReceiverHeads.load}.
  */
 export class ReceiverHeads {
   private constructor(
     readonly manifest: HeadsManifest,
-    private readonly expressionHead: OnnxHead | undefined,
-    private readonly verificationHead: OnnxHead | undefined,
+    private readonly files: ModelRuntime,
+    private readonly expressionHead: Head | undefined,
+    private readonly verificationHead: Head | undefined,
     /** The identity-code model, when one is loaded. */
     readonly identityCodeModel: IdentityCodeModel | undefined = undefined,
     /** See {@link ReceiverHeadsOptions.identitySource}. */
@@ -93,43 +130,96 @@ export class ReceiverHeads {
 
   /** Reads the manifest and loads the expression and verification models it lists. */
   static async load(options: ReceiverHeadsOptions = {}): Promise<ReceiverHeads> {
-    const dir = options.modelsDir ?? DEFAULT_HEADS_DIR;
-    if (typeof dir !== 'string') throw new TypeError('modelsDir must be a string');
-    const fold = options.verificationFold;
+    const { modelsDir, modelsUrl, runtime, verificationFold: fold } = options;
+    if (modelsDir !== undefined && typeof modelsDir !== 'string')
+      throw new TypeError('modelsDir must be a string');
+    if (modelsUrl !== undefined && typeof modelsUrl !== 'string')
+      throw new TypeError('modelsUrl must be a string');
     if (fold !== undefined && (!Number.isInteger(fold) || fold < 0)) {
       throw new RangeError('verificationFold must be a non-negative integer');
     }
-    const path = join(dir, 'manifest.json');
-    if (!existsSync(path))
-      throw new SemfaceSdkError(SdkErrorCode.codecUnavailable, `no heads manifest at ${path}`);
-    const manifest = parseHeadsManifest(JSON.parse(await readFile(path, 'utf8')));
-    const pick = (kind: HeadManifestEntry['kind'], f?: number) =>
-      manifest.heads.find((h) => h.kind === kind && h.fold === f);
-    const e = pick('expression');
-    const v = pick('verification', fold);
-    if (fold !== undefined && !v) throw new RangeError(`no verification model for fold ${fold} in ${path}`);
     const source = options.identitySource ?? 'auto';
     if (source !== 'auto' && source !== 'descriptor')
       throw new RangeError(`identitySource must be 'auto' or 'descriptor', got '${String(source)}'`);
+    // Files on disk and onnxruntime-node come from codec-core's Node entry, loaded only when needed.
+    const url = modelsUrl !== undefined;
+    const node = !url || !runtime ? await import('@semface/codec-core') : undefined;
+    const models: ModelSource = url
+      ? fetchModelSource(modelsUrl, options.fetch ?? globalThis.fetch.bind(globalThis))
+      : node!.fileModelSource(modelsDir ?? DEFAULT_HEADS_URL);
+    const files = new ModelRuntime(models, runtime ? async () => runtime : node!.loadOnnxNode, {
+      error: (failure, where, cause) =>
+        headsError(
+          url,
+          `head model ${where} ${HEAD_FAILURE[failure]}${cause ? `: ${cause}` : ''}`,
+          where,
+          cause,
+        ),
+    });
+    const where = models.describe('manifest.json');
+    let bytes: Uint8Array;
+    try {
+      bytes = await models.read('manifest.json');
+    } catch (err) {
+      throw headsError(url, `no heads manifest at ${where}`, where, err);
+    }
+    let manifest: HeadsManifest;
+    try {
+      manifest = parseHeadsManifest(JSON.parse(new TextDecoder().decode(bytes)));
+    } catch (err) {
+      throw headsError(url, `heads manifest ${where}: ${(err as Error).message}`, where, err);
+    }
+    const pick = (kind: HeadManifestEntry['kind'], f?: number) =>
+      manifest.heads.find((h) => h.kind === kind && h.fold === f);
+    const v = pick('verification', fold);
+    if (fold !== undefined && !v) throw new RangeError(`no verification model for fold ${fold} in ${where}`);
+    const head = async (entry: HeadManifestEntry | undefined): Promise<Head | undefined> => {
+      if (!entry) return undefined;
+      const indices = profileIndices(entry.profile);
+      if (indices.length !== entry.inputDim) {
+        const msg = `head ${entry.file}: profile ${entry.profile} has ${indices.length} values, model expects ${entry.inputDim}`;
+        throw headsError(url, msg, models.describe(entry.file));
+      }
+      return { entry, indices, session: await files.session(entry.file, entry.sha256) };
+    };
     const idm = options.identityCodeModel;
     let codeModel: IdentityCodeModel | undefined;
     if (typeof idm === 'object') codeModel = idm;
-    else if (typeof idm === 'string') codeModel = await loadIdentityCodeModel(idm);
-    else if (idm === undefined && existsSync(DEFAULT_IDENTITY_CODE_MODEL_PATH))
-      codeModel = await loadIdentityCodeModel();
+    else if (typeof idm === 'string') {
+      if (!node) throw new TypeError('identityCodeModel must be a parsed model when the heads are fetched');
+      codeModel = await node.loadIdentityCodeModel(idm);
+    } else if (idm === undefined && !url) {
+      codeModel = await node!.loadIdentityCodeModel().catch((err: { code?: string }) => {
+        if (err.code === 'ENOENT') return undefined;
+        throw err;
+      });
+    }
     return new ReceiverHeads(
       manifest,
-      e ? await OnnxHead.load(dir, e) : undefined,
-      v ? await OnnxHead.load(dir, v) : undefined,
+      files,
+      await head(pick('expression')),
+      await head(v),
       codeModel,
       source,
     );
   }
 
-  private need(head: OnnxHead | undefined, kind: string): OnnxHead {
+  private need(head: Head | undefined, kind: string): Head {
     if (!head)
       throw new SemfaceSdkError(SdkErrorCode.codecUnavailable, `no ${kind} head in the heads manifest`);
     return head;
+  }
+
+  /** Runs a head on 257-D descriptors; one output vector per descriptor. */
+  private async run(head: Head, descriptors: readonly Float32Array[]): Promise<Float32Array[]> {
+    const n = descriptors.length;
+    if (n === 0) return [];
+    const k = head.entry.outputDim;
+    const y = await this.files.run(head.session, headInput(descriptors, head.indices), [
+      n,
+      head.indices.length,
+    ]);
+    return Array.from({ length: n }, (_, r) => y.slice(r * k, (r + 1) * k));
   }
 
   /** Expression class names in probability order. */
@@ -152,7 +242,7 @@ export class ReceiverHeads {
   async expressions(descriptors: readonly Float32Array[]): Promise<ExpressionResult[]> {
     const head = this.need(this.expressionHead, 'expression');
     const labels = head.entry.labels ?? [];
-    return (await head.run(descriptors)).map((probabilities) => {
+    return (await this.run(head, descriptors)).map((probabilities) => {
       let best = 0;
       for (let i = 1; i < probabilities.length; i++) if (probabilities[i]! > probabilities[best]!) best = i;
       return { probabilities, label: labels[best] ?? String(best) };
@@ -189,7 +279,7 @@ export class ReceiverHeads {
 
   /** Verification vectors of many descriptors in one inference run. */
   async verificationVectors(descriptors: readonly Float32Array[]): Promise<Float32Array[]> {
-    return this.need(this.verificationHead, 'verification').run(descriptors);
+    return this.run(this.need(this.verificationHead, 'verification'), descriptors);
   }
 
   /**
@@ -214,9 +304,8 @@ export class ReceiverHeads {
   }
 
   /** Releases the ONNX sessions. */
-  async dispose(): Promise<void> {
-    await this.expressionHead?.dispose();
-    await this.verificationHead?.dispose();
+  dispose(): Promise<void> {
+    return this.files.dispose();
   }
 }
 
@@ -225,4 +314,27 @@ export function vectorDistance(a: Float32Array, b: Float32Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
   return Math.sqrt(s);
+}
+
+/**
+ * Gathers a head's input fields of each 257-D descriptor into one row-major batch (n x indices.length).
+ * @throws InvalidDescriptorError (SEMFACE_ERR_SDK_INVALID_DESCRIPTOR) for a wrong type, length or a
+ * non-finite value.
+ */
+function headInput(descriptors: readonly Float32Array[], indices: Uint16Array): Float32Array {
+  const d = indices.length;
+  const x = new Float32Array(descriptors.length * d);
+  descriptors.forEach((desc, r) => {
+    if (!(desc instanceof Float32Array) || desc.length !== DESCRIPTOR_LENGTH) {
+      throw new InvalidDescriptorError(
+        `descriptor ${r} must be a Float32Array of length ${DESCRIPTOR_LENGTH}`,
+      );
+    }
+    for (let i = 0; i < d; i++) {
+      const v = desc[indices[i]!]!;
+      if (!Number.isFinite(v)) throw new InvalidDescriptorError(`descriptor ${r} has a non-finite value`);
+      x[r * d + i] = v;
+    }
+  });
+  return x;
 }

@@ -2,8 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { DESCRIPTOR_LENGTH, SemfaceCodec, profileIndices } from '@semface/codec-core';
 import { FrameKind } from '@semface/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TEMPORAL_MODEL_ID_PREFIX } from '../codec/temporal-codec.js';
-import { StreamPublisher } from './stream-publisher.js';
+import { StreamPublisher, TEMPORAL_MODEL_ID_PREFIX } from './stream-publisher.js';
 
 // The tiny fixture models codec-core's own tests use.
 const modelsDir = fileURLToPath(new URL('../../../codec-core/src/models/fixtures/tiny/', import.meta.url));
@@ -63,7 +62,7 @@ describe('StreamPublisher key-frame decisions (fixture codec)', () => {
     expect([a.kind, b.kind]).toEqual([FrameKind.identity, FrameKind.identity]);
     // Decodable on its own by a fresh decoder.
     const out = await codec.createStreamDecoder().decodeFrame(b.payload);
-    expect(out.keyFrame).toBe(true);
+    expect(out.kind).toBe('key');
   });
 
   it.each(['expression', 'identity'] as const)(
@@ -79,7 +78,7 @@ describe('StreamPublisher key-frame decisions (fixture codec)', () => {
         codec.paramsFor({ profile }).modelId,
       );
       const out = await codec.createStreamDecoder().decodeFrame(f.payload);
-      expect(out.params.profile).toBe(profile);
+      expect(out.profile).toBe(profile);
       const kept = new Set(profileIndices(profile));
       // Fields outside the profile are neither sent nor decoded; the fixture's full model drops value 256.
       for (let i = 0; i < DESCRIPTOR_LENGTH; i++) {

@@ -1,20 +1,29 @@
 import { FrameKind, type FrameKindValue } from '@semface/protocol';
-import type { DescriptorCodec } from '../codec/descriptor-codec.js';
+import type {
+  FaceFrameKind,
+  FaceStreamEncoder,
+  PortableSemfaceCodec,
+  StreamCodingName,
+} from '@semface/codec-core/portable';
 import {
   type MotionLayerChoice,
   type PartialProfileModel,
   resolveMotionLayer,
 } from '../options/connect-options.js';
 import type { CoderName, ProfileName } from '../codec/layout.js';
-import {
-  StreamCoding,
-  type StreamCodingName,
-  TEMPORAL_MODEL_ID_PREFIX,
-  type TemporalPacketKindName,
-  temporalCodingOf,
-} from '../codec/temporal-codec.js';
 import type { SdkLogger } from '../options/logger.js';
 import { SerialQueue } from './serial-queue.js';
+
+/**
+ * `Frame.model_id` of temporal-stream frames starts with this, followed by the per-frame layer's model
+ * id. Clients that predate `Frame.coding` tell temporal frames by it (read for one version more).
+ */
+export const TEMPORAL_MODEL_ID_PREFIX = 'temporal-v1:' as const;
+
+/** True if `modelId` marks a temporal-stream frame. */
+export function isTemporalModelId(modelId: string): boolean {
+  return modelId.startsWith(TEMPORAL_MODEL_ID_PREFIX);
+}
 
 /** Whether a publisher carries descriptor frames (key/delta, or a temporal stream) or identity frames. */
 export type PublishLane = 'frame' | 'identity';
@@ -53,16 +62,13 @@ export interface PublisherSettings {
   readonly logger?: SdkLogger;
 }
 
-/** What the publisher needs from either coding's encoder. */
+/** A lane's encoder and the coding it was opened with. */
 interface LaneEncoder {
   readonly coding: StreamCodingName;
-  requestKeyFrame(): void;
-  encode(
-    descriptor: Float32Array,
-  ): Promise<{ key: boolean; kind: FrameKindValue; modelId: string; payload: Uint8Array }>;
+  readonly encoder: FaceStreamEncoder;
 }
 
-const TEMPORAL_WIRE_KIND: Readonly<Record<TemporalPacketKindName, FrameKindValue>> = Object.freeze({
+const WIRE_KIND: Readonly<Record<FaceFrameKind, FrameKindValue>> = Object.freeze({
   key: FrameKind.key,
   identity: FrameKind.identity,
   delta: FrameKind.delta,
@@ -107,7 +113,7 @@ export class StreamPublisher {
    */
   nextIsKey(profile: ProfileName, forceKey: boolean): boolean {
     const interval = this.#settings.keyFrameInterval;
-    const intra = this.#encoder?.coding === StreamCoding.intra;
+    const intra = this.#encoder?.coding === 'intra';
     return (
       this.lane === 'identity' ||
       forceKey ||
@@ -120,97 +126,67 @@ export class StreamPublisher {
 
   /** Encodes one descriptor. Call through {@link queue} so encodes never overlap. */
   async encode(
-    codec: DescriptorCodec,
+    codec: PortableSemfaceCodec,
     descriptor: Float32Array,
     profile: ProfileName,
     forceKey: boolean,
   ): Promise<EncodedFrame> {
     if (!this.#encoder || this.#profile !== profile) {
-      this.#encoder = await this.#open(codec, profile);
+      this.#encoder = this.#open(codec, profile);
       this.#profile = profile;
       this.#forceKey = true;
     }
-    const encoder = this.#encoder;
+    const { coding, encoder } = this.#encoder;
     const key = this.nextIsKey(profile, forceKey);
     this.#forceKey = false;
     if (key) encoder.requestKeyFrame();
-    let out: Awaited<ReturnType<LaneEncoder['encode']>>;
+    let out: Awaited<ReturnType<FaceStreamEncoder['encodeFrame']>>;
     try {
-      out = await encoder.encode(descriptor);
+      out = await encoder.encodeFrame(descriptor);
     } catch (err) {
       // The encoder may have advanced its state; only a key frame is safe next.
       this.#forceKey = true;
       throw err;
     }
-    this.#sinceKey = out.key ? 1 : this.#sinceKey + 1;
-    const kind = this.lane === 'identity' ? FrameKind.identity : out.kind;
+    this.#sinceKey = out.kind === 'key' ? 1 : this.#sinceKey + 1;
     return {
       seq: this.#seq++,
-      kind,
+      kind: this.lane === 'identity' ? FrameKind.identity : WIRE_KIND[out.kind],
       profile,
-      modelId: out.modelId,
-      payload: out.payload,
-      coding: encoder.coding,
+      modelId: coding === 'temporal' ? `${TEMPORAL_MODEL_ID_PREFIX}${out.modelId}` : out.modelId,
+      payload: out.packet,
+      coding,
     };
   }
 
-  async #open(codec: DescriptorCodec, profile: ProfileName): Promise<LaneEncoder> {
+  #open(codec: PortableSemfaceCodec, profile: ProfileName): LaneEncoder {
     const s = this.#settings;
-    if (s.coding === StreamCoding.temporal && this.lane === 'frame' && profile === 'full') {
-      const temporal = await temporalCodingOf(codec);
-      if (temporal) {
-        const enc = temporal.createTemporalEncoder({
+    if (s.coding === 'temporal' && this.lane === 'frame' && profile === 'full') {
+      if (codec.supportsCoding('temporal')) {
+        const targetKbps = s.targetKbps ?? 2;
+        const encoder = codec.createStreamEncoder({
+          coding: 'temporal',
           frameRate: s.frameRate ?? 25,
           keyFrameIntervalSeconds: s.keyFrameIntervalSeconds ?? 2,
-          targetBitrate: (s.targetKbps ?? 2) * 1000,
+          targetBitrate: targetKbps * 1000,
           ...(s.motionLayer !== undefined
-            ? { motionLayer: resolveMotionLayer(s.motionLayer, s.targetKbps ?? 2) }
+            ? { motionLayer: resolveMotionLayer(s.motionLayer, targetKbps) }
             : {}),
         });
-        return {
-          coding: StreamCoding.temporal,
-          requestKeyFrame: () => enc.requestKeyFrame(),
-          async encode(descriptor) {
-            const f = await enc.encodeFrame(descriptor);
-            return {
-              key: f.kind === 'key',
-              kind: TEMPORAL_WIRE_KIND[f.kind],
-              modelId: `${TEMPORAL_MODEL_ID_PREFIX}${f.modelId}`,
-              payload: f.packet,
-            };
-          },
-        };
+        return { coding: 'temporal', encoder };
       }
       if (!this.#warnedNoTemporal) {
         this.#warnedNoTemporal = true;
         s.logger?.warn({ stream: this.stream }, 'codec has no temporal coding; publishing intra frames');
       }
     }
-    const enc = codec.createStreamEncoder({
+    const encoder = codec.createStreamEncoder({
       profile,
       ...(profile !== 'full' && s.partialProfileModel === 'full' ? { modelProfile: 'full' as const } : {}),
       rateIndex: s.rateIndex,
       coder: s.coder,
       keyFrameInterval: 0,
     });
-    let key = false;
-    return {
-      coding: StreamCoding.intra,
-      requestKeyFrame: () => {
-        key = true;
-        enc.requestKeyFrame();
-      },
-      async encode(descriptor) {
-        const isKey = key;
-        key = false;
-        const payload = await enc.encodeFrame(descriptor);
-        return {
-          key: isKey,
-          kind: isKey ? FrameKind.key : FrameKind.delta,
-          modelId: enc.params.modelId,
-          payload,
-        };
-      },
-    };
+    return { coding: 'intra', encoder };
   }
 }

@@ -1,8 +1,6 @@
 import { FrameKind, type semface } from '@semface/protocol';
 import { describe, expect, it } from 'vitest';
-import type { TemporalDecodedPacket } from '../codec/temporal-codec.js';
 import { StreamReceiver } from './stream-receiver.js';
-import { TemporalStreamReceiver } from './temporal-stream-receiver.js';
 
 const MAX = 4;
 
@@ -25,43 +23,23 @@ function harness() {
   const gate = new Promise<void>((r) => {
     open = r;
   });
-  const decodeFrame = async (payload: Uint8Array) => {
-    decoded.push(payload[0]!);
-    await gate;
-    return { kind: 'key' as const, modelId: 'm', descriptor: new Float32Array(257) };
-  };
-  const common = {
+  const hooks = {
     ready: () => Promise.resolve(),
     decoded: () => {},
     failed: () => {},
     requestKeyFrame: () => keyRequests.push(decoded.length),
+    createDecoder: async () => ({
+      needsKeyFrame: false,
+      reportLoss() {},
+      decodeFrame: async (payload: Uint8Array) => {
+        decoded.push(payload[0]!);
+        await gate;
+        const descriptor = new Float32Array(257);
+        return { kind: 'key', sequence: 0, modelId: 'm', profile: 'full', descriptor } as const;
+      },
+    }),
   };
-  return {
-    decoded,
-    keyRequests,
-    release: () => open(),
-    intra: {
-      ...common,
-      createDecoder: async () => ({
-        decodeFrame: async (p: Uint8Array) => {
-          const f = await decodeFrame(p);
-          return {
-            params: { modelId: 'm', profile: 'full' as const },
-            keyFrame: true,
-            descriptor: f.descriptor,
-          };
-        },
-      }),
-    },
-    temporal: {
-      ...common,
-      createDecoder: async () => ({
-        needsKeyFrame: false,
-        reportLoss() {},
-        decodeFrame: (p: Uint8Array): Promise<TemporalDecodedPacket> => decodeFrame(p),
-      }),
-    },
-  };
+  return { decoded, keyRequests, release: () => open(), hooks };
 }
 
 const settle = async () => {
@@ -71,7 +49,7 @@ const settle = async () => {
 describe('receivers bound their backlog for every frame kind', () => {
   it('intra: a flood of key frames keeps only the newest; deltas beyond the limit are shed', async () => {
     const h = harness();
-    const r = new StreamReceiver(h.intra, MAX, 0);
+    const r = new StreamReceiver('intra', h.hooks, MAX, 0);
     for (let seq = 0; seq < 200; seq++) r.push(frame(seq, FrameKind.key));
     for (let seq = 200; seq < 210; seq++) r.push(frame(seq, FrameKind.delta));
     await settle();
@@ -85,7 +63,7 @@ describe('receivers bound their backlog for every frame kind', () => {
 
   it('intra identity lane: the newest identity frame replaces the waiting ones', async () => {
     const h = harness();
-    const r = new StreamReceiver(h.intra, MAX, 0);
+    const r = new StreamReceiver('intra', h.hooks, MAX, 0);
     for (let seq = 0; seq < 100; seq++) r.push(frame(seq, FrameKind.identity));
     await settle();
     h.release();
@@ -95,7 +73,7 @@ describe('receivers bound their backlog for every frame kind', () => {
 
   it('temporal: key packets replace the backlog, identity and delta packets beyond it are shed', async () => {
     const h = harness();
-    const r = new TemporalStreamReceiver(h.temporal, MAX, 0);
+    const r = new StreamReceiver('temporal', h.hooks, MAX, 0);
     r.push(frame(0, FrameKind.key));
     for (let seq = 1; seq < 100; seq++) r.push(frame(seq, FrameKind.identity));
     for (let seq = 100; seq < 150; seq++) r.push(frame(seq, FrameKind.key));

@@ -1,16 +1,16 @@
+import type { DecodedFaceFrame, FaceStreamDecoder, StreamCodingName } from '@semface/codec-core/portable';
 import { FrameKind, type semface } from '@semface/protocol';
-import type { DecodedCodecFrame, DescriptorFrameDecoder } from '../codec/descriptor-codec.js';
 import { FrameBacklog } from './frame-backlog.js';
 import { KeyFrameRequestLimiter } from './key-frame-request-limiter.js';
 
 /** What a receiver reports back to its room. */
 export interface ReceiverHooks {
-  /** A decoder for a new stream (or a rejoin). */
-  createDecoder(): Promise<DescriptorFrameDecoder>;
+  /** A decoder for a new stream (or a rejoin); asked again after it fails. */
+  createDecoder(): Promise<FaceStreamDecoder>;
   /** Resolves when events may be delivered (the room was handed to the application). */
   ready(): Promise<void>;
   /** A frame decoded. */
-  decoded(frame: semface.v1.Frame, decoded: DecodedCodecFrame): void;
+  decoded(frame: semface.v1.Frame, decoded: DecodedFaceFrame): void;
   /** A frame failed to decode; `first` is false for repeats before the stream recovered. */
   failed(frame: semface.v1.Frame, error: unknown, first: boolean): void;
   /** Ask the publisher for a key frame (the receiver rate-limits calls). */
@@ -18,30 +18,32 @@ export interface ReceiverHooks {
 }
 
 /**
- * What a frame makes useless among those waiting when the backlog is full: a key frame restarts the
- * stream, so everything before it; any other non-delta frame (identity) stands alone, so the older
- * ones of its kind. Deltas supersede nothing and are shed.
- */
-function supersededBy(frame: semface.v1.Frame): ((waiting: semface.v1.Frame) => boolean) | undefined {
-  if (frame.kind === FrameKind.key) return () => true;
-  if (frame.kind === FrameKind.delta) return undefined;
-  return (waiting) => waiting.kind === frame.kind;
-}
-
-/**
- * One remote stream (one lane of it): decodes frames in order, holds at most `maxPending` waiting
- * frames of any kind (see {@link supersededBy}), and turns lost, shed or undecodable frames into
- * rate-limited key-frame requests. Never throws.
+ * One remote stream (one lane of it): decodes frames in order with one decoder, holds at most
+ * `maxPending` waiting frames and turns lost, shed or undecodable frames into rate-limited key-frame
+ * requests. With the backlog full a key frame replaces everything waiting (it restarts the stream);
+ * intra identity frames (self-contained) replace the older ones; other frames are shed. A temporal
+ * stream's key, delta and identity frames are residuals of one decoder: a gap in the wire sequence puts
+ * it in "needs key frame", where packets are skipped without an error event (expected on a lossy relay)
+ * and the shed frame's gap asks for the key frame. Only frames that fail to decode are reported.
+ * Never throws, never outputs a drifted frame.
  */
 export class StreamReceiver {
   readonly #backlog: FrameBacklog<semface.v1.Frame>;
   readonly #hooks: ReceiverHooks;
   readonly #keyRequests: KeyFrameRequestLimiter;
-  #decoder: Promise<DescriptorFrameDecoder> | undefined;
+  readonly #intra: boolean;
+  #decoder: Promise<FaceStreamDecoder> | undefined;
+  #lastSeq: number | undefined;
   #healthy = true;
   #closed = false;
 
-  constructor(hooks: ReceiverHooks, maxPending: number, keyRequestIntervalMs: number) {
+  constructor(
+    coding: StreamCodingName,
+    hooks: ReceiverHooks,
+    maxPending: number,
+    keyRequestIntervalMs: number,
+  ) {
+    this.#intra = coding === 'intra';
     this.#hooks = hooks;
     this.#backlog = new FrameBacklog(maxPending, (frame) => this.#decode(frame));
     this.#keyRequests = new KeyFrameRequestLimiter(() => hooks.requestKeyFrame(), keyRequestIntervalMs);
@@ -50,10 +52,14 @@ export class StreamReceiver {
   /** Queues one received frame for decoding. */
   push(frame: semface.v1.Frame): void {
     if (this.#closed) return;
-    if (!this.#backlog.push(frame, supersededBy(frame))) {
-      // Decoding cannot keep up: the frame is shed; the codec will want a key frame after the gap.
-      this.#keyRequests.lossDetected();
-    }
+    const supersedes =
+      frame.kind === FrameKind.key
+        ? () => true
+        : this.#intra && frame.kind !== FrameKind.delta
+          ? (waiting: semface.v1.Frame) => waiting.kind === frame.kind
+          : undefined;
+    // Intra: decoding cannot keep up, the codec will want a key frame after the gap.
+    if (!this.#backlog.push(frame, supersedes) && this.#intra) this.#keyRequests.lossDetected();
   }
 
   /** Stops decoding; queued frames are discarded. */
@@ -65,10 +71,22 @@ export class StreamReceiver {
   async #decode(frame: semface.v1.Frame): Promise<void> {
     await this.#hooks.ready();
     if (this.#closed) return;
-    let decoded: DecodedCodecFrame;
+    const seq = Number(frame.seq);
+    const isKey = frame.kind === FrameKind.key;
+    let decoded: DecodedFaceFrame;
     try {
       this.#decoder ??= this.#hooks.createDecoder();
-      const decoder = await this.#decoder;
+      const decoder = await this.#decoder.catch((err: unknown) => {
+        this.#decoder = undefined;
+        throw err;
+      });
+      if (this.#closed) return;
+      if (!isKey && this.#lastSeq !== undefined && seq !== this.#lastSeq + 1) decoder.reportLoss();
+      this.#lastSeq = seq;
+      if (!isKey && decoder.needsKeyFrame) {
+        this.#keyRequests.lossDetected();
+        return;
+      }
       decoded = await decoder.decodeFrame(frame.payload);
     } catch (err) {
       if (this.#closed) return;
@@ -79,7 +97,7 @@ export class StreamReceiver {
       return;
     }
     if (this.#closed) return;
-    if (decoded.keyFrame) this.#keyRequests.keyFrameDecoded();
+    if (decoded.kind === 'key') this.#keyRequests.keyFrameDecoded();
     this.#healthy = true;
     this.#hooks.decoded(frame, decoded);
   }

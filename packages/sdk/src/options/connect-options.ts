@@ -1,10 +1,13 @@
-import type { MotionLayerName } from '@semface/codec-core';
+import {
+  type MotionLayerName,
+  PortableSemfaceCodec,
+  STREAM_CODING_NAMES,
+  type StreamCodingName,
+} from '@semface/codec-core/portable';
 import { WireLimits } from '@semface/protocol';
 import { type ReconnectOptions, resolveReconnectOptions } from '../connection/backoff.js';
 import type { WebSocketConstructor } from '../connection/websocket.js';
-import { type DescriptorCodec, isDescriptorCodec } from '../codec/descriptor-codec.js';
 import type { CoderName } from '../codec/layout.js';
-import { StreamCoding, type StreamCodingName } from '../codec/temporal-codec.js';
 import { SILENT_LOGGER, type SdkLogger, isSdkLogger } from './logger.js';
 
 /** A relay access token, or a function returning a fresh one (called on every (re)connect). */
@@ -26,10 +29,11 @@ export interface ConnectOptions {
   /** Back-off of automatic reconnects, or `false` to never reconnect. Default {@link DEFAULT_RECONNECT_OPTIONS}. */
   reconnect?: Partial<ReconnectOptions> | false;
   /**
-   * Descriptor codec used to encode and decode. Default: `SemfaceCodec` of @semface/codec-core with the
-   * models shipped in that package, loaded on first use (Node only).
+   * Descriptor codec used to encode and decode: a codec-core codec (`SemfaceCodec.load({ modelsDir })`,
+   * or `loadBrowserCodec` in browsers). Default: `SemfaceCodec` of @semface/codec-core with the models
+   * shipped in that package, loaded on first use (Node only).
    */
-  codec?: DescriptorCodec;
+  codec?: PortableSemfaceCodec;
   /**
    * How 'full'-profile frames are coded: `temporal` (layered temporal stream: identity layer on key
    * frames and when it changes, per-frame layer as residuals, rate-controlled to `targetKbps`) or `intra`
@@ -130,7 +134,7 @@ export interface ResolvedConnectOptions {
   readonly signal: AbortSignal | undefined;
   readonly logger: SdkLogger;
   readonly reconnect: Readonly<ReconnectOptions> | false;
-  readonly codec: DescriptorCodec | undefined;
+  readonly codec: PortableSemfaceCodec | undefined;
   readonly coding: StreamCodingName;
   readonly targetKbps: number;
   readonly motionLayer: MotionLayerChoice;
@@ -183,7 +187,7 @@ export const DEFAULT_CONNECT_OPTIONS: Readonly<{
   maxRemoteTracks: number;
   client: string;
 }> = Object.freeze({
-  coding: StreamCoding.temporal,
+  coding: 'temporal',
   targetKbps: 2,
   motionLayer: 'auto',
   frameRate: 25,
@@ -247,7 +251,7 @@ const NUMBER_RANGES = {
 } as const;
 
 const CODERS: readonly string[] = ['rans', 'ppm'];
-const CODINGS: readonly string[] = Object.values(StreamCoding);
+const CODINGS: readonly string[] = STREAM_CODING_NAMES;
 const MOTION_LAYER_NAMES: readonly string[] = [
   'auto',
   'transform',
@@ -296,8 +300,8 @@ export function resolveConnectOptions(input: ConnectOptions): ResolvedConnectOpt
     throw new TypeError('signal must be an AbortSignal');
   if (o.logger !== undefined && !isSdkLogger(o.logger))
     throw new TypeError('logger must have debug, info, warn and error methods');
-  if (o.codec !== undefined && !isDescriptorCodec(o.codec))
-    throw new TypeError('codec must have createStreamEncoder and createStreamDecoder');
+  if (o.codec !== undefined && !(o.codec instanceof PortableSemfaceCodec))
+    throw new TypeError('codec must be a codec of @semface/codec-core (SemfaceCodec, PortableSemfaceCodec)');
   if (o.WebSocket !== undefined && typeof o.WebSocket !== 'function')
     throw new TypeError('WebSocket must be a constructor');
   if (typeof o.client !== 'string') throw new TypeError('client must be a string');

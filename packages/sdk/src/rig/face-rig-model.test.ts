@@ -1,39 +1,18 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { loadFaceModel } from '@semface/face-model/node';
 import { describe, expect, it } from 'vitest';
 import { RigModelError } from '../errors.js';
 import { FaceRigModel, defaultFaceRigModel } from './face-rig-model.js';
 import { FACE_RIG_DATA } from './generated/face-rig-data.js';
 import { RIG_VERTICES } from './landmarks.js';
 
-const MODEL_DIR = fileURLToPath(new URL('../../../extractor/models/face-model/', import.meta.url));
-
-/** The extractor's face model (semface-face-model v1 header + blob), the blocks the rig uses. */
-function loadFaceModel() {
-  const header = JSON.parse(readFileSync(`${MODEL_DIR}face-model.json`, 'utf8')) as {
-    vertexCount: number;
-    blocks: { name: string; shape: number[]; offset: number }[];
-  };
-  const blob = readFileSync(`${MODEL_DIR}face-model.bin`);
-  const block = (name: string) => {
-    const b = header.blocks.find((x) => x.name === name)!;
-    const n = b.shape.reduce((a, c) => a * c, 1);
-    return new Float32Array(
-      blob.buffer.slice(blob.byteOffset + b.offset, blob.byteOffset + b.offset + n * 4),
-    );
-  };
-  return {
-    sha256: createHash('sha256').update(blob).digest('hex'),
-    vertexCount: header.vertexCount,
-    meanShape: block('meanShape'),
-    expressionBasis: block('expressionBasis'),
-  };
-}
+/** The extractor's shipped face model. */
+const full = await loadFaceModel(
+  fileURLToPath(new URL('../../../extractor/models/face-model/', import.meta.url)),
+);
 
 describe('FaceRigModel', () => {
   it('the embedded rig rows are those of the shipped face model (else rerun scripts/build-face-rig-data.mjs)', () => {
-    const full = loadFaceModel();
     expect(FACE_RIG_DATA.faceModelSha256).toBe(full.sha256);
     const fromModel = FaceRigModel.fromFaceModel(full);
     const embedded = defaultFaceRigModel();
@@ -44,7 +23,6 @@ describe('FaceRigModel', () => {
   });
 
   it('rebuilds the same vertices as the full model (mean + expression basis)', () => {
-    const full = loadFaceModel();
     const rig = defaultFaceRigModel();
     const d = new Float32Array(257);
     for (let k = 0; k < 64; k++) d[80 + k] = Math.sin(k);
@@ -59,7 +37,6 @@ describe('FaceRigModel', () => {
 
   it('refuses inconsistent models with a coded error', () => {
     expect(() => new FaceRigModel([1, 2], new Float32Array(5), new Float32Array(0))).toThrow(RigModelError);
-    const full = loadFaceModel();
     try {
       FaceRigModel.fromFaceModel(full, [500]);
       expect.unreachable();

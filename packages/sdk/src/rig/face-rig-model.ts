@@ -1,20 +1,8 @@
 import { DESCRIPTOR_LENGTH, DescriptorField, fieldLength } from '@semface/codec-core/layout';
+import type { FaceModel } from '@semface/face-model';
 import { RigModelError } from '../errors.js';
 import { FACE_RIG_DATA } from './generated/face-rig-data.js';
 import { RIG_VERTICES } from './landmarks.js';
-
-/**
- * The part of a face model (the extractor's `FaceModel`, the viewer's `FaceModelData`) the rig needs:
- * the mean shape and the expression basis, in the model's canonical frame (x to the image right, y down,
- * z into the image; outer eye corners 1 unit apart).
- */
-export interface FaceShapeSource {
-  readonly vertexCount: number;
-  /** `vertexCount * 3`. */
-  readonly meanShape: Float32Array;
-  /** Expression rows of `vertexCount * 3` (each row = direction x std). */
-  readonly expressionBasis: Float32Array;
-}
 
 /**
  * The rows of the face model at the vertices the rig measures ({@link RIG_VERTICES}): enough to rebuild
@@ -56,18 +44,15 @@ export class FaceRigModel {
     this.rowOf = new Map(vertices.map((v, i) => [v, i]));
   }
 
-  /** Keeps the rig's rows of a full face model. */
-  static fromFaceModel(model: FaceShapeSource, vertices: readonly number[] = RIG_VERTICES): FaceRigModel {
-    const full = model.vertexCount * 3;
-    if (model.meanShape.length !== full || model.expressionBasis.length % full !== 0) {
-      throw new RigModelError('face model: mean shape / expression basis sizes do not match vertexCount');
-    }
+  /** Keeps the rig's rows (mean shape, expression basis) of a full face model (`@semface/face-model`). */
+  static fromFaceModel(model: FaceModel, vertices: readonly number[] = RIG_VERTICES): FaceRigModel {
     for (const v of vertices) {
       if (!Number.isInteger(v) || v < 0 || v >= model.vertexCount) {
         throw new RigModelError(`face model has no vertex ${v} (${model.vertexCount} vertices)`);
       }
     }
-    const count = model.expressionBasis.length / full;
+    const full = model.vertexCount * 3;
+    const count = model.expressionCount;
     const d = vertices.length * 3;
     const mean = new Float32Array(d);
     const basis = new Float32Array(count * d);

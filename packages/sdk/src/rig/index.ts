@@ -13,7 +13,7 @@ export {
   knee,
 } from './arkit-mapping.js';
 export { FACE_MEASURE_NAMES, type FaceMeasures, measureFace, measureShape } from './face-measures.js';
-export { type FaceShapeSource, FaceRigModel, defaultFaceRigModel } from './face-rig-model.js';
+export { FaceRigModel, defaultFaceRigModel } from './face-rig-model.js';
 export {
   DEFAULT_FACE_RIG_OPTIONS,
   FaceRig,

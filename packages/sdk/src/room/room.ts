@@ -12,16 +12,18 @@ import {
   FrameCoding,
 } from '@semface/protocol';
 import {
+  type DecodedFaceFrame,
   IDENTITY_CODE_HEADER_BYTES,
   IDENTITY_CODE_VERSION,
   type IdentityCodeModel,
+  type PortableSemfaceCodec,
+  STREAM_CODING_NAMES,
+  type StreamCodingName,
   encodeIdentityCode,
   peekIdentityCode,
 } from '@semface/codec-core/portable';
 import { loadDefaultCodec } from '../codec/default-codec.js';
-import type { DecodedCodecFrame, DescriptorCodec } from '../codec/descriptor-codec.js';
 import { DESCRIPTOR_LENGTH, PROFILE_NAMES, type ProfileName } from '../codec/layout.js';
-import { type TemporalCoding, isTemporalModelId, temporalCodingOf } from '../codec/temporal-codec.js';
 import { abortable, sleep } from '../connection/abortable.js';
 import { backoffDelay } from '../connection/backoff.js';
 import { type CloseInfo, RelaySocket } from '../connection/relay-socket.js';
@@ -43,9 +45,8 @@ import {
   TimeoutError,
 } from '../errors.js';
 import { type Listener, TypedEmitter } from '../events/typed-emitter.js';
-import { type PublishLane, StreamPublisher } from '../media/stream-publisher.js';
+import { type PublishLane, StreamPublisher, isTemporalModelId } from '../media/stream-publisher.js';
 import { StreamReceiver } from '../media/stream-receiver.js';
-import { TemporalStreamReceiver } from '../media/temporal-stream-receiver.js';
 import type { ResolvedConnectOptions } from '../options/connect-options.js';
 import type {
   DescriptorEvent,
@@ -116,7 +117,7 @@ export class Room {
   readonly #life = new AbortController();
   readonly #participants = new Map<string, Participant>();
   readonly #publishers = new Map<string, StreamPublisher>();
-  readonly #receivers = new Map<string, StreamReceiver | TemporalStreamReceiver>();
+  readonly #receivers = new Map<string, StreamReceiver>();
   /** Caps what remote publishers can make us allocate: checked before a receiver is created. */
   readonly #gate: RemoteFrameGate;
   /** Next sequence number of identity-code frames per stream. */
@@ -135,7 +136,7 @@ export class Room {
   /** Room to be in: rejoined after reconnects. */
   #wantedRoom: string | undefined;
   #pendingJoin: PendingJoin | undefined;
-  #codec: Promise<DescriptorCodec> | undefined;
+  #codec: Promise<PortableSemfaceCodec> | undefined;
   #clockOffsetMs = 0;
   /** Wire bytes of sockets before the current one. */
   readonly #wireBase = { sent: 0, received: 0 };
@@ -788,16 +789,16 @@ export class Room {
     const pid = frame.participantId;
     // A temporal stream's key, delta and identity frames share one decoder; intra identity frames have their own.
     // The frame names its coding; frames of clients that predate the field say it by model-id prefix.
-    const temporal =
-      frame.coding === FrameCoding.temporal ||
-      (frame.coding === FrameCoding.unspecified && isTemporalModelId(frame.modelId));
-    const lane = temporal ? 'temporal' : frame.kind === FrameKind.identity ? 'identity' : 'frame';
+    const coding: StreamCodingName =
+      STREAM_CODING_NAMES.find((c) => FrameCoding[c] === frame.coding) ??
+      (frame.coding === FrameCoding.unspecified && isTemporalModelId(frame.modelId) ? 'temporal' : 'intra');
+    const lane = coding !== 'intra' ? coding : frame.kind === FrameKind.identity ? 'identity' : 'frame';
     const key = `${pid}\u0000${frame.stream}\u0000${lane}`;
     let receiver = this.#receivers.get(key);
     if (!receiver) {
       const hooks = {
         ready: () => this.#deliver,
-        decoded: (f: semface.v1.Frame, d: DecodedCodecFrame) => this.#onDecoded(f, d),
+        decoded: (f: semface.v1.Frame, d: DecodedFaceFrame) => this.#onDecoded(f, d),
         failed: (f: semface.v1.Frame, err: unknown, first: boolean) => {
           if (!first) return;
           this.#emitError(
@@ -817,18 +818,19 @@ export class Room {
           this.#socket?.send({ keyFrameRequest: { participantId: pid, stream: frame.stream } });
         },
       };
+      const createDecoder = async () => {
+        const codec = await this.#getCodec();
+        if (!codec.supportsCoding(coding))
+          throw new CodecUnavailableError(`the codec has no ${coding} coding (${coding}-stream frames)`);
+        return codec.createStreamDecoder(coding);
+      };
       const o = this.#opts;
-      receiver = temporal
-        ? new TemporalStreamReceiver(
-            { ...hooks, createDecoder: async () => (await this.#temporalCoding()).createTemporalDecoder() },
-            o.maxPendingFrames,
-            o.keyFrameRequestIntervalMs,
-          )
-        : new StreamReceiver(
-            { ...hooks, createDecoder: async () => (await this.#getCodec()).createStreamDecoder() },
-            o.maxPendingFrames,
-            o.keyFrameRequestIntervalMs,
-          );
+      receiver = new StreamReceiver(
+        coding,
+        { ...hooks, createDecoder },
+        o.maxPendingFrames,
+        o.keyFrameRequestIntervalMs,
+      );
       this.#receivers.set(key, receiver);
       const identity = this.#participants.get(pid)?.identity;
       if (identity !== undefined && lane !== 'identity') {
@@ -843,7 +845,7 @@ export class Room {
     receiver.push(frame);
   }
 
-  #onDecoded(frame: semface.v1.Frame, decoded: DecodedCodecFrame): void {
+  #onDecoded(frame: semface.v1.Frame, decoded: DecodedFaceFrame): void {
     if (this.#state === 'disposed') return;
     const captureTimeUs = Number(frame.captureTimeUs);
     const relayNowMs = Date.now() + this.#clockOffsetMs;
@@ -853,8 +855,8 @@ export class Room {
       stream: frame.stream,
       seq: Number(frame.seq),
       kind: frameKindName(frame.kind) ?? 'delta',
-      profile: decoded.params.profile,
-      modelId: decoded.params.modelId,
+      profile: decoded.profile,
+      modelId: decoded.modelId,
       descriptor: decoded.descriptor,
       captureTimeUs,
       latencyMs: Math.max(0, relayNowMs - captureTimeUs / 1000),
@@ -954,7 +956,7 @@ export class Room {
             profile: PROFILE_NAMES.indexOf(encoded.profile),
             modelId: encoded.modelId,
             payload: encoded.payload,
-            coding: isTemporalModelId(encoded.modelId) ? FrameCoding.temporal : FrameCoding.intra,
+            coding: FrameCoding[encoded.coding],
           },
         });
       if (!sent) {
@@ -973,18 +975,11 @@ export class Room {
     });
   }
 
-  /** The room codec's temporal coding. @throws CodecUnavailableError when it has none. */
-  async #temporalCoding(): Promise<TemporalCoding> {
-    const coding = await temporalCodingOf(await this.#getCodec());
-    if (!coding) throw new CodecUnavailableError('the codec has no temporal coding (temporal-stream frames)');
-    return coding;
-  }
-
   #canSend(): boolean {
     return this.#live && this.#roomName !== undefined && this.#socket?.isOpen === true;
   }
 
-  #getCodec(): Promise<DescriptorCodec> {
+  #getCodec(): Promise<PortableSemfaceCodec> {
     if (!this.#codec) {
       this.#codec = loadDefaultCodec();
       this.#codec.catch(() => {

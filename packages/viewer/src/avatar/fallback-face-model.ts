@@ -1,4 +1,4 @@
-import { FaceModel } from '@semface/extractor';
+import { FaceModel } from '@semface/face-model';
 import { EYE_OUTER, type FaceTopology } from '../topology/face-topology.js';
 
 /** Albedo of the stand-in model, linear RGB in [0, 1]. */

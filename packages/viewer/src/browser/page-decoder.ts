@@ -1,16 +1,16 @@
 import {
-  BrowserReceiverHeads,
   type DescriptorEvent,
   type Room,
   connect,
-  euclidean,
   loadBrowserCodec,
+  ReceiverHeads,
   onnxWebRuntime,
   understandingHead,
+  vectorDistance,
 } from '@semface/sdk/browser';
+import { FACE_MODEL_FILES, FaceModel, FaceModelError } from '@semface/face-model';
 import { BrowserDecodeError } from '../errors.js';
 import { type AvatarMesh, avatarMeshFromDescriptor } from './avatar-mesh.js';
-import { type FaceModelData, parseFaceModel } from './face-model-data.js';
 
 /** Where the page finds the relay and the models (the demo server sends this in its `hello`). */
 export interface BrowserDecodeConfig {
@@ -72,13 +72,17 @@ async function fetchOk(url: string): Promise<Response> {
   return res;
 }
 
-async function loadFaceModel(base: string): Promise<FaceModelData> {
+async function loadFaceModel(base: string): Promise<FaceModel> {
   const dir = base.endsWith('/') ? base : `${base}/`;
   const [json, bin] = await Promise.all([
-    fetchOk(`${dir}face-model.json`).then((r) => r.json()),
-    fetchOk(`${dir}face-model.bin`).then((r) => r.arrayBuffer()),
+    fetchOk(`${dir}${FACE_MODEL_FILES.header}`).then((r) => r.json()),
+    fetchOk(`${dir}${FACE_MODEL_FILES.blob}`).then((r) => r.arrayBuffer()),
   ]);
-  return parseFaceModel(json, new Uint8Array(bin));
+  try {
+    return FaceModel.decode(json, new Uint8Array(bin));
+  } catch (err) {
+    throw err instanceof FaceModelError ? new BrowserDecodeError(err.message, { cause: err }) : err;
+  }
 }
 
 /**
@@ -98,9 +102,7 @@ export async function startBrowserDecode(
       onDecodeTime: (ms, d) => decodeTimes.set(d, ms),
     }),
     loadFaceModel(config.faceModelUrl),
-    config.headsModelsUrl
-      ? BrowserReceiverHeads.load({ modelsUrl: config.headsModelsUrl, runtime })
-      : undefined,
+    config.headsModelsUrl ? ReceiverHeads.load({ modelsUrl: config.headsModelsUrl, runtime }) : undefined,
   ]);
   const room = await connect(config.relayUrl, { token: config.token, room: config.room, codec });
   const now = () => performance.now();
@@ -143,7 +145,7 @@ export async function startBrowserDecode(
           if (u.verificationVector) {
             const ref = reference.get(id) ?? u.verificationVector;
             reference.set(id, ref);
-            const distance = euclidean(ref, u.verificationVector);
+            const distance = vectorDistance(ref, u.verificationVector);
             verification = { same: distance < heads.threshold, distance, threshold: heads.threshold };
           }
           const e = u.expression;
