@@ -65,3 +65,6 @@ export {
   type AvatarBridgeOptions,
   type DescriptorSource,
 } from './rig/avatar-bridge.js';
+// The descriptor layout and the one error base, so apps need no second package for them.
+export { DESCRIPTOR_LENGTH, DescriptorField } from './codec/layout.js';
+export { SemfaceError } from '@semface/protocol/errors';

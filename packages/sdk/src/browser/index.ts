@@ -31,3 +31,6 @@ export { type OnnxWebOptions, onnxWebRuntime } from './onnx-web.js';
 export { type BrowserCodecOptions, loadBrowserCodec } from './browser-codec.js';
 export * from '../rig/index.js';
 export { RigModelError, LiveLinkCsvError } from '../errors.js';
+// The descriptor layout and the one error base, so apps need no second package for them.
+export { DESCRIPTOR_LENGTH, DescriptorField } from '../codec/layout.js';
+export { SemfaceError } from '@semface/protocol/errors';

@@ -1,4 +1,4 @@
-import { DESCRIPTOR_LENGTH, DescriptorField } from '@semface/codec-core';
+import { DESCRIPTOR_LENGTH, DescriptorField } from '@semface/sdk/browser';
 import { DEFAULT_FACE_MODEL_DIR, FaceFitter } from '@semface/extractor';
 import { loadFaceModel } from '@semface/face-model/node';
 import { describe, expect, it } from 'vitest';

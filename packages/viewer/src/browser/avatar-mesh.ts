@@ -1,4 +1,4 @@
-import { DESCRIPTOR_LENGTH, DescriptorField } from '@semface/codec-core/layout';
+import { DESCRIPTOR_LENGTH, DescriptorField } from '@semface/sdk/browser';
 import { type FaceModel, meshFromDescriptor } from '@semface/face-model';
 import { BrowserDecodeError } from '../errors.js';
 
