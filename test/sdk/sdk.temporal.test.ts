@@ -78,8 +78,10 @@ describe('SDK temporal coding over a real relay (fixture models)', () => {
       const d = smoothFrame(t, t < 30 ? 0 : 1);
       sent.push((await pub.publish(d))!);
       expected.push(await ref.reconstruct(await ref.encodeFrame(d)));
+      // Paced: a burst can outrun the first key frame's decode (~0.4 s on a loaded 2-core machine) and
+      // the receiver's bounded backlog then drops a frame by design; every frame is checked here.
+      await until(() => got.length === t + 1, `descriptor ${t}`);
     }
-    await until(() => got.length === 60, 'sixty descriptors');
     expect(errors).toEqual([]);
     const kinds = sent.map((f) => f.kind);
     expect(kinds[0]).toBe('key');
