@@ -10,5 +10,8 @@ export default defineConfig({
     pool: 'forks',
     reporters: ['default'],
     benchmark: { include: ['bench/**/*.bench.ts'] },
+    // Built packages run as Node runs them for users, not through vite's module transform (whose
+    // per-call namespace lookups distort hot loops in benchmarks).
+    server: { deps: { external: [/\/packages\/[^/]+\/dist\//] } },
   },
 });
