@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 // The package boundaries of docs/architecture.md, read from scripts/import-graph.mjs (package.json
 // declarations and real import statements of non-test sources).
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const table = execFileSync(process.execPath, ['scripts/import-graph.mjs', root], { cwd: root, encoding: 'utf8' });
+const table = execFileSync(process.execPath, ['scripts/import-graph.mjs', root], {
+  cwd: root,
+  encoding: 'utf8',
+});
 const arrows = table
   .split('\n')
   .map((line) => /^\| (\S+) → (\S+) \| (\S+) \| (\d+)/.exec(line))
@@ -33,7 +36,10 @@ describe('package import graph', () => {
   it('the codec core, the face model and the protocol stay below the SDK, extractor and server', () => {
     for (const low of ['codec-core', 'face-model', 'protocol']) {
       for (const high of ['sdk', 'extractor', 'server', 'viewer', 'cli', 'eval']) {
-        expect(arrows.some((a) => a.from === low && a.to === high), `${low} → ${high}`).toBe(false);
+        expect(
+          arrows.some((a) => a.from === low && a.to === high),
+          `${low} → ${high}`,
+        ).toBe(false);
       }
     }
   });
