@@ -92,6 +92,19 @@ for (const kind of ['nats', 'redis'] as ServiceKind[]) {
       const { relay: B, bus: busB } = await relay('liveB', { nodeTimeoutMs: NODE_TIMEOUT_MS });
       const a1 = await join(A, 'a1', 'l1');
       const b1 = await join(B, 'b1', 'l1');
+      // Frames cross only once the nodes have seen each other (a node alone publishes nothing).
+      await a1.until(
+        () => a1.all('peerJoined').some((e) => e.peerJoined!.peer!.participantId === b1.participantId),
+        'b1 announced',
+        10_000,
+      );
+      await b1.until(
+        () =>
+          (b1.all('joined')[0]?.joined?.peers ?? []).some((p) => p.participantId === a1.participantId) ||
+          b1.all('peerJoined').some((e) => e.peerJoined!.peer!.participantId === a1.participantId),
+        'a1 seen from node B',
+        10_000,
+      );
       b1.frame({ seq: 0, kind: FrameKind.identity });
       b1.frame({ seq: 1, kind: FrameKind.key });
       await a1.until(() => a1.all('frame').length === 2, 'frames from node B', 10_000);

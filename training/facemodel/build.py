@@ -89,6 +89,50 @@ def pca(rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, float]:
     return u[:, :k].T.copy(), np.sqrt(w[:k]), float(w[:k].sum() / max(w.sum(), 1e-30))
 
 
+def parity_parts(rows: np.ndarray, partner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Symmetric and antisymmetric parts of displacement rows under mirroring."""
+    m = mirror_rows(rows, partner)
+    return 0.5 * (rows + m), 0.5 * (rows - m)
+
+
+def pca_mirror_closed(rows: np.ndarray, partner: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """`pca` of the rows together with their mirrors, every direction exactly symmetric or antisymmetric.
+
+    The covariance of rows and mirrors is S'S + A'A (S, A: parity parts), whose eigenvectors are those of
+    each part: PCA of each, merged by variance (a joint eigensolver would mix near-equal pairs).
+    """
+    sym, anti = parity_parts(rows, partner)
+    parts = [pca(p, min(k, p.shape[1])) for p in (sym, anti)]
+    dirs = np.concatenate([d for d, _, _ in parts])
+    std = np.concatenate([s for _, s, _ in parts])
+    order = np.argsort(std)[::-1][:k]
+    total = (sym**2).sum() / len(rows) + (anti**2).sum() / len(rows)
+    return dirs[order].copy(), std[order], float((std[order] ** 2).sum() / max(total, 1e-30))
+
+
+def mirror_partners(mean: np.ndarray) -> np.ndarray:
+    """Index of each vertex's left/right partner: the nearest vertex to its reflection in x."""
+    from scipy.spatial import cKDTree
+
+    c = mean - mean.mean(axis=0)
+    _, partner = cKDTree(c).query(c * np.array([-1.0, 1.0, 1.0]))
+    return partner
+
+
+def mirror_points(points: np.ndarray, partner: np.ndarray) -> np.ndarray:
+    """Points (V x 3) reflected in the plane x = their mean x, vertices relabelled by `partner`."""
+    cx = points[:, 0].mean()
+    out = points[partner].copy()
+    out[:, 0] = 2 * cx - out[:, 0]
+    return out
+
+
+def mirror_rows(rows: np.ndarray, partner: np.ndarray) -> np.ndarray:
+    """Displacement rows (N x V*3) mirrored: x negated, vertices relabelled."""
+    r = rows.reshape(len(rows), -1, 3)[:, partner, :] * np.array([-1.0, 1.0, 1.0])
+    return r.reshape(len(rows), -1)
+
+
 def group_indices(rows: list[dict]) -> dict[str, np.ndarray]:
     """Row positions per group (`source:group`), in first-seen order."""
     groups: dict[str, list[int]] = {}
@@ -175,6 +219,7 @@ def train(args: argparse.Namespace) -> None:
         video_cap=args.video_cap,
         texture_limit=args.texture_limit,
         fisher_reg=args.fisher_reg,
+        mirror_closed=args.mirror_closed,
     )
     metrics = evaluate(meshes, meta, np.flatnonzero(held_mask), arrays, stats["shapeNoiseVariance"])
     metrics.update(stats["metrics"])
@@ -218,6 +263,7 @@ def fit_model(
     texture_limit: int = 6000,
     fisher_reg: float = 1e-2,
     seed: int = 0,
+    mirror_closed: bool = False,
 ) -> tuple[dict, dict]:
     """Learns the model from the training rows `tr`; returns (model arrays, statistics)."""
     v = meshes.shape[1]
@@ -242,6 +288,15 @@ def fit_model(
     boundary = boundary_vertices(tris, v)
     log(f"triangles: {len(tris)}, {wrong} facing away on the mean; boundary vertices {int(boundary.sum())}")
 
+    partner = None
+    if mirror_closed:
+        # A fit of a mirrored face can only be the mirror of the fit if the mean is symmetric and
+        # mirroring maps each basis into its own span: symmetric mean, and bases learned from the
+        # deviations together with their mirrors, each direction symmetric or antisymmetric.
+        partner = mirror_partners(mean)
+        if not (partner[partner] == np.arange(len(partner))).all():
+            raise ValueError("the mean shape's vertices do not pair up under mirroring")
+        mean = 0.5 * (mean + mirror_points(mean, partner))
     x = aligned.reshape(len(tr), -1) - mean.reshape(-1)
     rigid = rigid_motion_basis(mean)
     x -= (x @ rigid.T) @ rigid
@@ -262,11 +317,29 @@ def fit_model(
     means -= means.mean(0)
     # Identity: the most person-discriminative directions (Fisher: maximise between-person over
     # within-person variance, within-scatter regularised), orthonormalised in rank order.
-    sw = within.T @ within / len(within)
-    sb = means.T @ means / len(means)
-    reg = fisher_reg * np.trace(sw) / len(sw)
-    _, u = scipy.linalg.eigh(sb, sw + reg * np.eye(len(sw)))
-    i_dirs = np.linalg.qr(u[:, ::-1][:, :identity])[0].T
+    if partner is None:
+        sw = within.T @ within / len(within)
+        sb = means.T @ means / len(means)
+        reg = fisher_reg * np.trace(sw) / len(sw)
+        _, u = scipy.linalg.eigh(sb, sw + reg * np.eye(len(sw)))
+        u = u[:, ::-1][:, :identity]
+    else:
+        # The scatters of the deviations together with their mirrors are block-diagonal in the
+        # symmetric/antisymmetric split: solve each block, keep the best `identity` directions of both.
+        ws, wa = parity_parts(within, partner)
+        ms, ma = parity_parts(means, partner)
+        sw = (ws.T @ ws + wa.T @ wa) / len(within)
+        sb = (ms.T @ ms + ma.T @ ma) / len(means)
+        reg = fisher_reg * np.trace(sw) / len(sw)
+        sw_reg = sw + reg * np.eye(len(sw))
+        found = [scipy.linalg.eigh(m.T @ m / len(means), sw_reg) for m in (ms, ma)]
+        vals = np.concatenate([w for w, _ in found])
+        vecs = np.concatenate([u for _, u in found], axis=1)
+        u = vecs[:, np.argsort(vals)[::-1][:identity]]
+        within = np.concatenate([within, mirror_rows(within, partner)])
+        means = np.concatenate([means, mirror_rows(means, partner)])
+    # QR in rank order keeps each direction's parity (symmetric and antisymmetric vectors are orthogonal).
+    i_dirs = np.linalg.qr(u)[0].T
     i_std = np.sqrt(((means @ i_dirs.T) ** 2).mean(0))
     i_frac = float((i_std**2).sum() / np.trace(sb))
     fisher = float(((means @ i_dirs.T) ** 2).mean(0).sum() / ((within @ i_dirs.T) ** 2).mean(0).sum())
@@ -274,7 +347,9 @@ def fit_model(
         f"between/within {fisher:.2f}")
     # Expression: within-person variation left outside the identity subspace.
     within_perp = within - (within @ i_dirs.T) @ i_dirs
-    e_dirs, e_std, e_frac = pca(within_perp, expression)
+    e_dirs, e_std, e_frac = (
+        pca(within_perp, expression) if partner is None else pca_mirror_closed(within_perp, partner, expression)
+    )
     log(f"expression: {len(within)} within-group deviations, {expression} comps explain {e_frac:.4f}")
 
     basis = np.concatenate([i_dirs, e_dirs])
@@ -390,6 +465,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--video-cap", type=int, default=80, help="max deviations per video clip for expression PCA")
     p.add_argument("--fisher-reg", type=float, default=1e-2, help="within-scatter ridge, x mean eigenvalue")
     p.add_argument("--texture-limit", type=int, default=6000, help="max images for texture PCA (memory)")
+    p.add_argument("--mirror-closed", action="store_true",
+                   help="symmetric mean; identity and expression bases closed under left/right mirroring")
     train(p.parse_args(argv))
 
 

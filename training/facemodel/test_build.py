@@ -115,3 +115,28 @@ def test_recovers_known_bases(tmp_path):
     assert back_header == header
     assert np.allclose(back["identityBasis"], arrays["identityBasis"], atol=1e-6)
     assert (back["triangles"] == arrays["triangles"]).all()
+
+
+
+def test_mirror_closed_pca():
+    """--mirror-closed: a mirrored basis direction lies in the basis's span (fits of mirrored faces mirror)."""
+    from .build import mirror_partners, mirror_rows, pca, pca_mirror_closed
+
+    rng = np.random.default_rng(2)
+    half = rng.normal(size=(60, 3)) + np.array([2.0, 0.0, 0.0])
+    mid = np.stack([np.zeros(4), rng.normal(size=4), rng.normal(size=4)], 1)
+    mean = np.concatenate([half, half * np.array([-1.0, 1.0, 1.0]), mid])
+    partner = mirror_partners(mean)
+    assert (partner[partner] == np.arange(len(mean))).all()
+    rows = rng.normal(size=(500, 5)) @ rng.normal(size=(5, mean.size)) + 0.01 * rng.normal(size=(500, mean.size))
+
+    def outside(dirs):
+        q, _ = np.linalg.qr(dirs.T)
+        m = mirror_rows(dirs, partner).T
+        return np.linalg.norm(m - q @ (q.T @ m), axis=0) / np.linalg.norm(m, axis=0)
+
+    plain, _, _ = pca(rows - rows.mean(0), 6)
+    closed, std, frac = pca_mirror_closed(rows - rows.mean(0), partner, 6)
+    assert outside(plain).max() > 0.05
+    assert outside(closed).max() < 1e-9
+    assert np.all(np.diff(std) <= 0) and 0 < frac <= 1
