@@ -6,10 +6,13 @@
  * the codec (temporal stream at target rates, the SDK's default motion layer) with bytes per frame.
  *
  *   node scripts/measure-rig.mjs [--cache artifacts/cache/videos.npy] [--mirrored artifacts/cache/videos-hflip.npy]
- *       [--target 2000,1000] [--out docs/avatars] [--plots] [--rest] [--inverse]
+ *       [--target 2000,1000] [--out docs/avatars] [--plots] [--rest] [--inverse] [--face-model DIR]
  * --cache: descriptors of the clips (`pnpm semface extract --dataset videos`); --mirrored: the same clips
  * flipped with ffmpeg hflip and extracted (optional); --rest: print the resting-face medians
  * (packages/sdk/src/rig/rest-face.ts) from the face model's 12 training clips and exit.
+ * --face-model: the rig rebuilds faces with this face model (a folder as `training.facemodel.build` writes;
+ * descriptors must come from the same model, `semface extract --face-model-dir DIR`) instead of the
+ * embedded one; the codec check is skipped (the shipped codec models belong to the shipped face model).
  * --inverse: also ARKit weights -> descriptor (ArkitInverter, `semface encode --from-livelink`) -> weights,
  * on every 2nd frame (~15 ms a frame).
  * Writes <out>/rig-results.json and, with --plots, PNGs (SVG rendered by sharp).
@@ -25,6 +28,7 @@ import {
   FACE_MEASURE_NAMES,
   INVERTIBLE_BLENDSHAPES,
   FaceRig,
+  FaceRigModel,
   VRM_EXPRESSIONS,
   defaultFaceRigModel,
   measureFace,
@@ -46,6 +50,7 @@ const { values } = parseArgs({
     plots: { type: 'boolean', default: false },
     rest: { type: 'boolean', default: false },
     inverse: { type: 'boolean', default: false },
+    'face-model': { type: 'string' },
   },
 });
 
@@ -110,7 +115,13 @@ function pearson(xs, ys) {
 }
 
 const clips = loadClips(values.cache);
-const rigModel = defaultFaceRigModel();
+const rigModel = values['face-model']
+  ? FaceRigModel.fromFaceModel(
+      await (await import('../packages/face-model/dist/node.js')).loadFaceModel(values['face-model']),
+    )
+  : defaultFaceRigModel();
+/** A fresh rig on the model the descriptors come from. */
+const newRig = (options = {}) => new FaceRig({ ...options, model: rigModel });
 
 if (values.rest) {
   const all = Object.fromEntries(FACE_MEASURE_NAMES.map((n) => [n, []]));
@@ -129,7 +140,7 @@ if (values.rest) {
 
 /** Runs a fresh rig (one per clip, as a receiver keeps one per face) over descriptors. */
 function rigClip(descriptors) {
-  const rig = new FaceRig();
+  const rig = newRig();
   return descriptors.map((d) => rig.solve(d));
 }
 
@@ -199,7 +210,7 @@ report.overall.correlation = {
   const er = [];
   const clipR = [];
   for (const c of clips.values()) {
-    const rig = new FaceRig({ adaptEyes: false });
+    const rig = newRig({ adaptEyes: false });
     const fr = c.frames.map((f) => rig.solve(f.d));
     const l = [fr.map((f) => f.arkit.eyeBlinkLeft), fr.map((f) => f.measures.eyeOpenLeft)];
     const r = [fr.map((f) => f.arkit.eyeBlinkRight), fr.map((f) => f.measures.eyeOpenRight)];
@@ -240,7 +251,7 @@ const swapDiff = (a, b) => {
   let sum = 0;
   let n = 0;
   for (const c of clips.values()) {
-    const rig = new FaceRig();
+    const rig = newRig();
     const m = c.frames.map((f) =>
       rig.solveShape(mirrorRigShape(rigModel, rigModel.shape(f.d), mirrorMap), mirrorHeadPose(headPose(f.d))),
     );
@@ -298,7 +309,7 @@ if (values.mirrored && existsSync(values.mirrored)) {
 
 // Through the codec: uncoded vs decoded weights (fresh rigs on both), temporal stream as the SDK publishes.
 const codec = await SemfaceCodec.load();
-const targets = values.target.split(',').map(Number);
+const targets = values['face-model'] ? [] : values.target.split(',').map(Number);
 const LIVE_LINK_PACKET_BYTES = [264, 774];
 report.overall.codec = {};
 const decodedByTarget = new Map();
@@ -359,8 +370,8 @@ if (values.inverse) {
   let n = 0;
   let worst = 0;
   for (const c of clips.values()) {
-    const rig = new FaceRig({ adaptEyes: false });
-    const back = new FaceRig({ adaptEyes: false });
+    const rig = newRig({ adaptEyes: false });
+    const back = newRig({ adaptEyes: false });
     const inverter = new ArkitInverter();
     c.frames.forEach((fr, i) => {
       if (i % 2) return;
