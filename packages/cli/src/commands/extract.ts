@@ -38,6 +38,7 @@ Options:
                         (fer2013 default; such rows have cropFallback: true in the sidecar)
   --model-dir DIR       detector/mesh ONNX folder (default: packaged models)
   --face-model-dir DIR  face model folder (default: packaged face model)
+  --symmetric           mesh each face crop and its mirror image and average them (2 mesh runs)
   -q, --quiet           no progress output`;
 
 function positiveNumber(name: string, text: string | undefined, integer: boolean): number | undefined {
@@ -83,6 +84,7 @@ export const extractCommand: Command = {
         'crop-fallback': { type: 'boolean', default: false },
         'model-dir': { type: 'string' },
         'face-model-dir': { type: 'string' },
+        symmetric: { type: 'boolean', default: false },
         quiet: { type: 'boolean', short: 'q', default: false },
       },
     });
@@ -129,6 +131,7 @@ export const extractCommand: Command = {
     const source = await loadDescriptorSource({
       modelDir: values['model-dir'],
       faceModelDir: values['face-model-dir'],
+      symmetric: values.symmetric,
     });
     // A single video is one long item: count its frames instead.
     const single = items.length === 1 && items[0]!.kind === 'video' ? items[0]! : undefined;

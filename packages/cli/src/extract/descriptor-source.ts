@@ -23,6 +23,8 @@ export interface DescriptorSourceOptions {
   readonly faceModelDir?: string;
   /** A ready fitter (e.g. over an in-memory model); replaces loading from `faceModelDir`. */
   readonly fitter?: FaceFitter;
+  /** Average each mesh with the mesh of the mirrored crop (`FaceMeshDetectorOptions.symmetric`). */
+  readonly symmetric?: boolean;
 }
 
 /** A ready detector + fitter and the ids and hashes of the files behind them. */
@@ -53,7 +55,7 @@ export async function loadDescriptorSource(
 ): Promise<LoadedDescriptorSource> {
   const modelDir = options.modelDir ?? FACE_MESH_DETECTOR_DEFAULTS.modelDir;
   const faceModelDir = options.faceModelDir ?? DEFAULT_FACE_MODEL_DIR;
-  const detector = await FaceMeshDetector.create({ modelDir });
+  const detector = await FaceMeshDetector.create({ modelDir, symmetric: options.symmetric ?? false });
   const fitter = options.fitter ?? (await FaceFitter.load(faceModelDir));
   const roles = [
     ['detector', MODEL_FILES.detector],

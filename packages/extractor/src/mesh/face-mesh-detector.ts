@@ -22,6 +22,7 @@ import {
 import { meshBoundingBox, roiFromBox, roiFromDetection, roiFromMesh } from './face-roi.js';
 import { IrisModel } from './iris-model.js';
 import { MeshStabilizer } from './mesh-stabilizer.js';
+import { meshMirrorPartners } from './mirror-partners.js';
 
 /** Per-call options of {@link FaceMeshDetector.detect}. */
 export interface DetectOptions {
@@ -82,7 +83,7 @@ export class FaceMeshDetector {
     return new FaceMeshDetector(
       o,
       new BlazeFace(detector),
-      new FaceMeshModel(mesh),
+      new FaceMeshModel(mesh, o.symmetric ? await meshMirrorPartners() : undefined),
       iris ? new IrisModel(iris) : undefined,
       models,
     );
