@@ -120,7 +120,8 @@ def test_recovers_known_bases(tmp_path):
 
 def test_mirror_closed_pca():
     """--mirror-closed: a mirrored basis direction lies in the basis's span (fits of mirrored faces mirror)."""
-    from .build import mirror_partners, mirror_rows, pca, pca_mirror_closed
+    from .build import mirror_partners, pca, pca_mirror_closed
+    from .mirror_closure import outside_span
 
     rng = np.random.default_rng(2)
     half = rng.normal(size=(60, 3)) + np.array([2.0, 0.0, 0.0])
@@ -131,9 +132,7 @@ def test_mirror_closed_pca():
     rows = rng.normal(size=(500, 5)) @ rng.normal(size=(5, mean.size)) + 0.01 * rng.normal(size=(500, mean.size))
 
     def outside(dirs):
-        q, _ = np.linalg.qr(dirs.T)
-        m = mirror_rows(dirs, partner).T
-        return np.linalg.norm(m - q @ (q.T @ m), axis=0) / np.linalg.norm(m, axis=0)
+        return outside_span(dirs, dirs, partner)
 
     plain, _, _ = pca(rows - rows.mean(0), 6)
     closed, std, frac = pca_mirror_closed(rows - rows.mean(0), partner, 6)
