@@ -4,23 +4,22 @@ import { beforeAll, bench, describe } from 'vitest';
 // The extractor's public entry (built dist); the bench folder is not a workspace package.
 import {
   type DetectedFace,
-  FaceFitter,
-  FaceMeshDetector,
+  FaceDescriptorExtractor,
   MeshStabilizer,
   type RgbaFrame,
 } from '../packages/extractor/dist/index.js';
 
-// Goal (issue 15): the video path, track + fit with the temporal stabiliser, <= 16 ms per frame on
-// one thread, warm.
+// Goal (issue 15): the video path, track + fit + expression refinement with the temporal stabiliser,
+// <= 16 ms per frame on one thread, warm. The refine: false cases measure the path without it.
 const extractorRequire = createRequire(new URL('../packages/extractor/package.json', import.meta.url));
 const sharp = extractorRequire('sharp') as typeof import('sharp');
 const demoDir = join(dirname(extractorRequire.resolve('@vladmandic/face-api/package.json')), 'demo');
 
 /** sample2's rightmost face in a 512x512 frame, at a few +/-2 px shifts (a shaky still face). */
 const frames: RgbaFrame[] = [];
-let stabilized: FaceMeshDetector;
-let plain: FaceMeshDetector;
-let fitter: FaceFitter;
+let refined: FaceDescriptorExtractor;
+let stabilized: FaceDescriptorExtractor;
+let plain: FaceDescriptorExtractor;
 let face: DetectedFace;
 const stabilizer = new MeshStabilizer();
 let n = 0;
@@ -40,35 +39,45 @@ beforeAll(async () => {
       .toBuffer({ resolveWithObject: true });
     frames.push({ width: info.width, height: info.height, data: new Uint8Array(data) });
   }
-  stabilized = await FaceMeshDetector.create({ intraOpNumThreads: 1 });
-  plain = await FaceMeshDetector.create({ intraOpNumThreads: 1, stabilize: false });
-  fitter = await FaceFitter.load();
-  const [found] = await plain.detect(frames[0]!);
+  refined = await FaceDescriptorExtractor.create({ intraOpNumThreads: 1 });
+  const { fitter } = refined;
+  stabilized = await FaceDescriptorExtractor.create({ intraOpNumThreads: 1, fitter, refine: false });
+  plain = await FaceDescriptorExtractor.create({
+    intraOpNumThreads: 1,
+    fitter,
+    refine: false,
+    detector: { stabilize: false },
+  });
+  const [found] = await plain.extract(frames[0]!);
   if (!found) throw new Error('bench frame should hold a face');
-  face = found;
-  // Warm up the sessions and start both tracks.
+  face = found.face;
+  // Warm up the sessions and start the tracks.
   for (let i = 0; i < 8; i++) {
-    await stabilized.track(frames[i % frames.length]!);
-    await plain.track(frames[i % frames.length]!);
+    for (const e of [refined, stabilized, plain]) {
+      await e.extract(frames[i % frames.length]!, { videoFrame: i === 0 ? 'first' : 'next' });
+    }
   }
 });
 
 describe('video path per frame, 512x512, one face, 1 thread (warm)', () => {
-  bench('track (stabilised, default) + fit', async () => {
-    const frame = frames[n++ % frames.length]!;
-    const [f] = await stabilized.track(frame);
-    if (f) fitter.fit(f, frame);
+  bench('track (stabilised, default) + fit + refinement', async () => {
+    await refined.extract(frames[n++ % frames.length]!, { videoFrame: 'next' });
   });
-  bench('track (stabilize: false) + fit', async () => {
-    const frame = frames[n++ % frames.length]!;
-    const [f] = await plain.track(frame);
-    if (f) fitter.fit(f, frame);
+  bench('track (stabilised) + fit, refine: false', async () => {
+    await stabilized.extract(frames[n++ % frames.length]!, { videoFrame: 'next' });
+  });
+  bench('track (stabilize: false) + fit, refine: false', async () => {
+    await plain.extract(frames[n++ % frames.length]!, { videoFrame: 'next' });
   });
   bench('track (stabilised) only', async () => {
-    await stabilized.track(frames[n++ % frames.length]!);
+    await stabilized.detector.track(frames[n++ % frames.length]!);
   });
   bench('fit only', () => {
-    fitter.fit(face, frames[0]!);
+    refined.fitter.fit(face, frames[0]!);
+  });
+  // Minus 'fit only': the refinement (emotion crop + network, refiner, fit error of the result).
+  bench('fit + refinement of a meshed face (fitFaces)', async () => {
+    await refined.fitFaces(frames[0]!, [face]);
   });
   bench('MeshStabilizer.filter only (478 points)', () => {
     stabilizer.filter(face.mesh, n++ / 30);

@@ -1,21 +1,28 @@
-"""Expression refinement (proof of concept, issue 15): delta on the 64-D expression coefficients from the
-fitted descriptor (expression, rotation, translation) and the image emotion model's output on the face
-crop, trained with
+"""Trains the expression refiner (issue 15) and exports it for the extractor.
 
-  loss = CE(C(e + delta), label) + kl * KL(teacher || C(e + delta)) + lambda * meshDisp(delta)
+The refiner adds a correction to the 64 expression coefficients of a fitted descriptor, computed from the
+descriptor's expression, rotation and translation and the image emotion network's log-probabilities on the
+face crop (the inputs of packages/extractor/contracts/expression-refinement.json, exactly as the extractor
+computes them: the emotion values come from packages/extractor/src/cache/build-emotion-cache.ts). Loss:
 
-where C is a small classifier on the refined expression profile (expression + rotation + translation, with
-Gaussian noise as the heads use), meshDisp the mean per-vertex displacement of delta through the expression
-basis in % IOD, and lambda a Lagrange multiplier raised while the batch mean displacement exceeds --budget.
-Selection on 10 % of FER2013 train held out (seed 7, as the heads); validation is only written out, not
-scored here. Writes refined caches artifacts/refine/<tag>/fer2013-{train,validation}.npy (+ sidecars).
+  CE(C(e + delta), label) + kl * KL(teacher || C(e + delta))         FER2013 train rows
+  kl * KL(teacher || C(e + delta)) + temporal * |delta_t - delta_t+1|² the video clips (no labels), in
+                                                                     units of each coefficient's std
+  + lambda * meshDisp(delta)                                         every row; lambda is a Lagrange
+                                                                     multiplier holding the mean at --budget
 
-  training/.venv/bin/python -m training.refine.train_refine --tag probs --teacher-input logits
+C is a small classifier on the refined expression profile with the heads' input noise; meshDisp the mean
+per-vertex 3-D displacement of delta through the expression basis in % IOD. The epoch is selected on the
+seed-7 10 % of FER2013 train (C's accuracy within the budget); validation is not read here.
+
+  training/.venv/bin/python -m training.refine.train_refine                 # -> packages/extractor/models
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import io
 import json
 import time
 from pathlib import Path
@@ -24,27 +31,43 @@ import numpy as np
 import torch
 from torch import nn
 
+from training.heads.data import EXPRESSION_LABELS, expression_targets, load_cache
 from training.heads.model import ResidualMlp
-from training.refine.common import ART, EXPR, ROT, TRANS, MeshDisplacement, load_split, save_refined_cache
+from training.refine.common import MeshDisplacement
+from training.refine.contract import (
+    EMOTION_LABELS,
+    INPUT,
+    OUTPUT,
+    REPO,
+    SPEC,
+    emotion_cache_path,
+    refiner_features,
+    smooth_video_emotion,
+)
 
-PROFILE = np.r_[np.arange(80, 144), np.arange(224, 227), np.arange(254, 257)]
+UNREFINED = REPO / "artifacts/cache/unrefined"
+MODELS = REPO / "packages/extractor/models"
+PROFILE_WIDTH = INPUT["width"] - INPUT["emotionValues"]
+DELTA = OUTPUT["end"] - OUTPUT["start"]
+# the teacher's classes in the heads' label order
+TO_HEADS = [EMOTION_LABELS.index(label) for label in EXPRESSION_LABELS]
 
 
 class Refiner(nn.Module):
-    """[expression, rotation, translation, teacher input] (standardised) -> MLP -> delta (64), last layer
-    zero-initialised so training starts from the unrefined descriptor."""
+    """Raw contract features -> standardised -> MLP -> delta (64); last layer zero-initialised so training
+    starts from the unrefined descriptor."""
 
-    def __init__(self, d_in: int, mean: np.ndarray, std: np.ndarray, width: int, depth: int) -> None:
+    def __init__(self, mean: np.ndarray, std: np.ndarray, width: int, depth: int) -> None:
         super().__init__()
         self.register_buffer("mean", torch.as_tensor(mean, dtype=torch.float32))
         self.register_buffer("inv_std", torch.as_tensor(1 / np.maximum(std, 1e-6), dtype=torch.float32))
         layers: list[nn.Module] = []
-        d = d_in
+        d = INPUT["width"]
         for _ in range(depth):
             layers += [nn.Linear(d, width), nn.GELU()]
             d = width
         self.body = nn.Sequential(*layers)
-        self.out = nn.Linear(d, 64)
+        self.out = nn.Linear(d, DELTA)
         nn.init.zeros_(self.out.weight)
         nn.init.zeros_(self.out.bias)
 
@@ -52,159 +75,199 @@ class Refiner(nn.Module):
         return self.out(self.body((z - self.mean) * self.inv_std))
 
 
-def refiner_input(d: dict, kind: str) -> np.ndarray:
-    parts = [d["x"][:, PROFILE]]
-    if kind in ("logits", "both"):
-        parts.append(d["t_logits"])
-    if kind in ("feat", "both"):
-        parts.append(d["t_feat"])
-    return np.concatenate(parts, 1).astype(np.float32)
+def load_rows(data: Path, name: str) -> tuple[np.ndarray, np.ndarray, list[dict], dict]:
+    """A descriptor cache with its emotion values: (descriptors, contract features, sidecar rows, header).
+    Video rows get the tracking path's emotion filter, as the extractor applies it."""
+    path = data / f"{name}.npy"
+    x, rows, header = load_cache(path)
+    emo = np.load(emotion_cache_path(path)).astype(np.float32)
+    if rows and rows[0].get("frameIndex") is not None:
+        emo = smooth_video_emotion(emo, rows)
+    return x, refiner_features(x, emo), rows, header
+
+
+def video_pairs(rows: list[dict]) -> np.ndarray:
+    """Index pairs (i, j) of consecutive frames of the same clip."""
+    out = [
+        (i, i + 1)
+        for i in range(len(rows) - 1)
+        if rows[i]["source"] == rows[i + 1]["source"] and rows[i + 1]["frameIndex"] == rows[i]["frameIndex"] + 1
+    ]
+    return np.asarray(out, np.int64)
+
+
+def export_onnx(refiner: Refiner, path: Path) -> bytes:
+    refiner.eval()
+    buf = io.BytesIO()
+    torch.onnx.export(
+        refiner,
+        torch.zeros(1, INPUT["width"]),
+        buf,
+        input_names=[INPUT["name"]],
+        output_names=[OUTPUT["name"]],
+        dynamic_axes={INPUT["name"]: {0: "n"}, OUTPUT["name"]: {0: "n"}},
+        opset_version=17,
+        dynamo=False,
+    )
+    data = buf.getvalue()
+    path.write_bytes(data)
+    return data
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--tag", required=True)
-    ap.add_argument("--teacher-input", choices=("none", "logits", "feat", "both"), default="logits")
-    ap.add_argument("--budget", type=float, default=0.6, help="target mean mesh displacement, %% IOD")
+    ap.add_argument("--budget", type=float, default=0.25, help="target mean mesh displacement, %% IOD")
     ap.add_argument("--kl", type=float, default=1.0)
-    ap.add_argument("--temperature", type=float, default=1.0, help="teacher softening for the KL term")
-    ap.add_argument("--ce", type=float, default=1.0)
-    ap.add_argument("--noise", type=float, default=0.3, help="classifier input noise, x per-dim std (unrefined)")
-    ap.add_argument("--teacher-dropout", type=float, default=0.0, help="share of rows whose teacher input is zeroed (mean)")
-    ap.add_argument(
-        "--teacher-shuffle", type=float, default=0.0,
-        help="share of train rows whose teacher input comes from another random train image (training and the "
-        "written train cache only): makes the teacher, which was itself trained on FER2013 train (83.6 %% there), "
-        "about as reliable on train as it is on unseen images (~66 %%)",
-    )
+    ap.add_argument("--temporal", type=float, default=1.0)
+    ap.add_argument("--noise", type=float, default=0.3, help="classifier input noise, x per-dim std")
     ap.add_argument("--width", type=int, default=256)
     ap.add_argument("--depth", type=int, default=2)
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--dual-lr", type=float, default=0.5)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--no-write", action="store_true")
-    ap.add_argument("--smoke", action="store_true", help="code check only: validation rows with shuffled labels as train")
+    ap.add_argument("--data", type=Path, default=UNREFINED, help="unrefined caches (semface extract --no-refine) with their .emotion.npy")
+    ap.add_argument("--out", type=Path, default=MODELS, help="folder for expression-refiner.onnx (+ models.json entry)")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     t0 = time.time()
 
-    tr = load_split("validation" if args.smoke else "train")
-    if args.smoke:
-        tr["y"] = rng.permutation(tr["y"])
-    perm = np.random.default_rng(7).permutation(len(tr["y"]))
-    n_sel = int(round(len(tr["y"]) * 0.1))
+    x, z, rows, header = load_rows(args.data, "fer2013-train")
+    y = expression_targets(rows, header)
+    vx, vz, vrows, _ = load_rows(args.data, "videos")
+    pairs = video_pairs(vrows)
+    perm = np.random.default_rng(7).permutation(len(y))
+    n_sel = int(round(len(y) * 0.1))
     sel, fit = np.sort(perm[:n_sel]), np.sort(perm[n_sel:])
-    z = refiner_input(tr, args.teacher_input)
-    prof = tr["x"][:, PROFILE].astype(np.float32)
-    zmean, zstd = z[fit].mean(0), z[fit].std(0) + 1e-6
-    pmean, pstd = prof[fit].mean(0), prof[fit].std(0) + 1e-6
+
+    zfit = np.concatenate([z[fit], vz])
+    p_all = z[:, :PROFILE_WIDTH]
+    pmean, pstd = p_all[fit].mean(0), p_all[fit].std(0) + 1e-6
+    coef_std = torch.from_numpy(pstd[:DELTA].astype(np.float32))
     mesh = MeshDisplacement()
-    refiner = Refiner(z.shape[1], zmean, zstd, args.width, args.depth)
-    clf = ResidualMlp(len(PROFILE), 7, pmean, pstd, 256, 1, dropout=0.3)
-    params = list(refiner.parameters()) + list(clf.parameters())
-    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-3)
+    refiner = Refiner(zfit.mean(0), zfit.std(0) + 1e-6, args.width, args.depth)
+    clf = ResidualMlp(PROFILE_WIDTH, 7, pmean, pstd, 256, 1, dropout=0.3)
+    opt = torch.optim.AdamW(list(refiner.parameters()) + list(clf.parameters()), lr=args.lr, weight_decay=1e-3)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=args.epochs)
     ce = nn.CrossEntropyLoss(label_smoothing=0.1)
     lam = 1.0
-    n_t = z.shape[1] - len(PROFILE)
-    Z, P = torch.from_numpy(z), torch.from_numpy(prof)
-    Y = torch.from_numpy(tr["y"])
-    TP = torch.from_numpy(tr["t_logits"].astype(np.float32))
+    Z, VZ = torch.from_numpy(z), torch.from_numpy(vz)
+    Y = torch.from_numpy(y)
+    T = torch.from_numpy(z[:, PROFILE_WIDTH:][:, TO_HEADS].copy())  # teacher log-probs, heads order
+    VT = torch.from_numpy(vz[:, PROFILE_WIDTH:][:, TO_HEADS].copy())
     pstd_t = torch.from_numpy(pstd.astype(np.float32))
-    zmean_t = torch.from_numpy(zmean.astype(np.float32))
 
-    def refine(zb: torch.Tensor, pb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def refined_profile(zb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         delta = refiner(zb)
-        out = pb.clone()
-        out[:, :64] = pb[:, :64] + delta
-        return out, delta
+        prof = zb[:, :PROFILE_WIDTH].clone()
+        prof[:, :DELTA] = prof[:, :DELTA] + delta
+        return prof, delta
+
+    def kl(teacher_log: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
+        t = torch.softmax(teacher_log, 1)
+        return (t * (torch.log(t + 1e-8) - torch.log_softmax(logits, 1))).sum(1).mean()
 
     def evaluate(idx: np.ndarray) -> dict:
         refiner.eval()
         clf.eval()
         with torch.no_grad():
-            pr, delta = refine(Z[idx], P[idx])
+            pr, delta = refined_profile(Z[idx])
             acc = float((clf(pr).argmax(1) == Y[idx]).float().mean())
-            acc0 = float((clf(P[idx]).argmax(1) == Y[idx]).float().mean())
+            teacher_acc = float((T[idx].argmax(1) == Y[idx]).float().mean())
             disp = mesh(delta).numpy()
-        return {"acc": acc, "accUnrefinedInput": acc0, "dispMean": float(disp.mean()), "dispP95": float(np.percentile(disp, 95))}
+            _, vdelta = refined_profile(VZ)
+            vdisp = mesh(vdelta).numpy()
+            step = ((vdelta[pairs[:, 0]] - vdelta[pairs[:, 1]]) / coef_std).abs().mean()
+        return {
+            "acc": acc,
+            "teacherAcc": teacher_acc,
+            "dispMean": float(disp.mean()),
+            "dispP95": float(np.percentile(disp, 95)),
+            "videoDispMean": float(vdisp.mean()),
+            "videoDeltaStepStd": float(step),
+        }
 
     best, best_state, log = -1.0, None, []
     for epoch in range(args.epochs):
         refiner.train()
         clf.train()
         order = rng.permutation(fit)
-        tot = {"ce": 0.0, "kl": 0.0, "disp": 0.0}
+        tot = {"ce": 0.0, "kl": 0.0, "disp": 0.0, "temporal": 0.0}
+        batches = 0
         for s in range(0, len(order), 256):
             b = torch.from_numpy(order[s : s + 256])
-            zb = Z[b].clone()
-            if args.teacher_shuffle > 0 and n_t > 0:
-                m = torch.rand(len(b)) < args.teacher_shuffle
-                other = torch.from_numpy(rng.choice(fit, int(m.sum())))
-                zb[m, len(PROFILE) :] = Z[other, len(PROFILE) :]
-                tb = TP[b].clone()
-                tb[m] = TP[other]
-            else:
-                tb = TP[b]
-            if args.teacher_dropout > 0 and n_t > 0:
-                m = torch.rand(len(b)) < args.teacher_dropout
-                zb[m, len(PROFILE) :] = zmean_t[len(PROFILE) :]
-            pr, delta = refine(zb, P[b])
+            vp = torch.from_numpy(pairs[rng.integers(0, len(pairs), 32)])
+            pr, delta = refined_profile(Z[b])
             sigma = torch.rand(len(b), 1) * args.noise
             logits = clf.logits(pr + torch.randn_like(pr) * sigma * pstd_t)
+            vb = torch.cat([vp[:, 0], vp[:, 1]])
+            vpr, vdelta = refined_profile(VZ[vb])
+            vlogits = clf.logits(vpr)
             l_ce = ce(logits, Y[b])
-            tp = torch.softmax(tb / args.temperature, 1)
-            l_kl = (tp * (torch.log(tp + 1e-8) - torch.log_softmax(logits / args.temperature, 1))).sum(1).mean()
-            disp = mesh(delta).mean()
-            loss = args.ce * l_ce + args.kl * l_kl + lam * disp
+            l_kl = kl(T[b], logits) + kl(VT[vb], vlogits)
+            l_temp = (((vdelta[:32] - vdelta[32:]) / coef_std) ** 2).mean()
+            disp = torch.cat([mesh(delta), mesh(vdelta)]).mean()
+            loss = l_ce + args.kl * l_kl + args.temporal * l_temp + lam * disp
             opt.zero_grad()
             loss.backward()
             opt.step()
             lam = max(0.0, lam + args.dual_lr * (float(disp.detach()) - args.budget))
-            tot["ce"] += float(l_ce) * len(b)
-            tot["kl"] += float(l_kl) * len(b)
-            tot["disp"] += float(disp) * len(b)
+            for k, v in (("ce", l_ce), ("kl", l_kl), ("disp", disp), ("temporal", l_temp)):
+                tot[k] += float(v)
+            batches += 1
         sched.step()
         ev = evaluate(sel)
-        # selection: held-out accuracy among epochs within the displacement budget
-        ok = ev["dispMean"] <= args.budget * 1.02
-        line = {"epoch": epoch + 1, **{k: v / len(fit) for k, v in tot.items()}, "lambda": lam, "sel": ev}
+        line = {"epoch": epoch + 1, **{k: v / batches for k, v in tot.items()}, "lambda": lam, "sel": ev}
         log.append(line)
         print(json.dumps(line), flush=True)
-        if ok and ev["acc"] > best:
+        if ev["dispMean"] <= args.budget * 1.02 and ev["acc"] > best:
             best = ev["acc"]
-            best_state = ({k: v.clone() for k, v in refiner.state_dict().items()}, {k: v.clone() for k, v in clf.state_dict().items()}, epoch + 1)
+            best_state = ({k: v.clone() for k, v in refiner.state_dict().items()}, epoch + 1)
     if best_state is None:
         raise SystemExit("no epoch within the displacement budget")
     refiner.load_state_dict(best_state[0])
-    clf.load_state_dict(best_state[1])
-    result = {"args": vars(args), "selectedEpoch": best_state[2], "sel": evaluate(sel), "fit": evaluate(fit[:5000]), "seconds": round(time.time() - t0)}
+    result = {"selectedEpoch": best_state[1], "selection": evaluate(sel), "seconds": round(time.time() - t0)}
     print(json.dumps(result))
-    out = ART / args.tag
-    out.mkdir(parents=True, exist_ok=True)
-    torch.save({"refiner": refiner.state_dict(), "clf": clf.state_dict(), "args": vars(args), "dIn": z.shape[1]}, out / "refiner.pt")
-    (out / "train-log.json").write_text(json.dumps({"result": result, "log": log}, indent=1))
-    if args.no_write:
-        return
-    # refined caches (train: every row, including the selection rows the refiner never trained on)
-    va = load_split("validation")
-    refiner.eval()
-    for name, d in (("train", tr), ("validation", va)):
-        zz = torch.from_numpy(refiner_input(d, args.teacher_input))
-        if name == "train" and args.teacher_shuffle > 0:
-            g = np.random.default_rng(1000 + args.seed)
-            m = np.flatnonzero(g.random(len(zz)) < args.teacher_shuffle)
-            zz[m, len(PROFILE) :] = zz[g.integers(0, len(zz), len(m)), len(PROFILE) :]
-        with torch.no_grad():
-            delta = refiner(zz).numpy()
-        x = d["x"].copy()
-        x[:, EXPR] += delta
-        np.save(out / f"delta-{name}.npy", delta.astype(np.float32))
-        save_refined_cache(d["cache"], x, out / f"fer2013-{name}.npy", f"training.refine {args.tag}")
-    print(f"wrote {out}")
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    onnx_path = args.out / SPEC["refiner"]["model"]
+    data = export_onnx(refiner, onnx_path)
+    # the exported file must compute what the module computes
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    probe = z[sel[:256]]
+    with torch.no_grad():
+        want = refiner(torch.from_numpy(probe)).numpy()
+    got = sess.run(None, {INPUT["name"]: probe})[0]
+    parity = float(np.abs(got - want).max())
+    assert parity < 1e-4, parity
+    cmd = "training/.venv/bin/python -m training.refine.train_refine" + "".join(
+        f" --{k.replace('_', '-')} {v}" for k, v in vars(args).items() if k not in ("out", "data") and v != ap.get_default(k)
+    )
+    entry = {
+        "file": onnx_path.name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "bytes": len(data),
+        "source": {"trainedBy": "training/refine/train_refine.py", "contract": "contracts/expression-refinement.json"},
+        "command": cmd,
+        "data": {
+            "train": "fer2013-train (90 %, seed-7 split; labels + emotion values) and videos (emotion values, consecutive frames) of --data",
+            "selection": "the other 10 % of FER2013 train",
+            "caches": {n: hashlib.sha256((args.data / f"{n}.npy").read_bytes()).hexdigest() for n in ("fer2013-train", "videos")},
+        },
+        "hyperParameters": {k: v for k, v in vars(args).items() if k not in ("out", "data")},
+        "metrics": {**result, "onnxParityMaxAbsDiff": parity},
+    }
+    manifest_path = args.out / "models.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"models": []}
+    manifest["models"] = [m for m in manifest["models"] if m["file"] != entry["file"]] + [entry]
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+    (REPO / "artifacts/refine").mkdir(parents=True, exist_ok=True)
+    (REPO / "artifacts/refine/train-log.json").write_text(json.dumps({"result": result, "log": log}, indent=1))
+    print(f"wrote {onnx_path} ({len(data)} bytes)")
 
 
 if __name__ == "__main__":

@@ -8,3 +8,5 @@ export * from './mesh/index.js';
 export * from './models/index.js';
 export * from './fit/index.js';
 export * from './embed/index.js';
+export * from './refine/index.js';
+export * from './pipeline/index.js';

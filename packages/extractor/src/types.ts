@@ -57,4 +57,13 @@ export interface FittedFace {
   readonly fitErrorPercent: number;
   /** True when no detector found this face and a known face-crop region was meshed instead. */
   readonly fromCropBox?: boolean;
+  /**
+   * When the expression refinement ran (`FaceDescriptorExtractor` with `refine` on): the emotion
+   * network's natural-log probabilities on the face's crop, floored, in `REFINEMENT_SPEC.emotion.labels`
+   * order (7 values; on the tracking path after the contract's moving average), as the refiner saw
+   * them. `descriptor` and `fitErrorPercent` are then those of the refined descriptor.
+   */
+  readonly emotionLogProbabilities?: Float32Array;
+  /** When the expression refinement ran: `fitErrorPercent` of the descriptor before refinement. */
+  readonly unrefinedFitErrorPercent?: number;
 }

@@ -1,19 +1,35 @@
-"""Refinement POC helpers: emotion-model resize, mesh displacement, uniform quantiser (no data needed)."""
+"""Expression refinement: contract reading, video smoothing parity with the extractor, mesh displacement."""
+
+import json
 
 import numpy as np
 import torch
 
-from training.refine.common import MeshDisplacement, quantise_uniform
-from training.refine.teacher import resize_raw
+from training.refine.common import MeshDisplacement
+from training.refine.contract import (
+    DESCRIPTOR_COLUMNS,
+    EMOTION_LABELS,
+    INPUT,
+    REPO,
+    refiner_features,
+    smooth_video_emotion,
+)
 
 
-def test_resize_raw_constant_and_identity():
-    img = np.full((48, 48), 77, np.uint8)
-    assert (resize_raw(img, 64) == 77).all()
-    ramp = np.tile(np.arange(48, dtype=np.uint8), (48, 1))
-    assert resize_raw(ramp, 48) is ramp
-    out = resize_raw(ramp, 64)
-    assert out.shape == (64, 64) and (np.diff(out[0].astype(int)) >= 0).all()
+def test_contract_features_follow_the_slices_then_the_emotion_values():
+    x = np.arange(2 * 257, dtype=np.float32).reshape(2, 257)
+    e = np.full((2, 7), -1.0, np.float32)
+    z = refiner_features(x, e)
+    assert z.shape == (2, INPUT["width"]) and INPUT["width"] == 77
+    assert z[0, 0] == 80 and z[0, 63] == 143 and z[0, 64] == 224 and z[0, 67] == 254
+    assert (z[:, 70:] == -1).all()
+    assert len(DESCRIPTOR_COLUMNS) == 70 and len(EMOTION_LABELS) == 7
+
+
+def test_video_smoothing_matches_the_extractor_fixture():
+    f = json.loads((REPO / "packages/extractor/contracts/parity/emotion-smoothing.json").read_text())
+    got = smooth_video_emotion(np.asarray(f["input"], np.float32), f["rows"])
+    assert np.array_equal(got, np.asarray(f["output"], np.float32))
 
 
 def test_mesh_displacement_is_zero_at_zero_and_homogeneous():
@@ -26,10 +42,3 @@ def test_mesh_displacement_is_zero_at_zero_and_homogeneous():
     d2 = d.clone()
     d2[1, 0] = 2.0
     assert torch.allclose(m(d2)[1], 2 * out[1], rtol=1e-4)
-
-
-def test_quantise_uniform_levels_and_clamp():
-    x = np.array([[-10.0], [0.0], [0.49], [10.0]], np.float32)
-    rec, sym = quantise_uniform(x, np.array([-1.0]), np.array([1.0]), 2)
-    assert sym.ravel().tolist() == [0, 2, 2, 3]
-    assert np.allclose(rec.ravel(), [-0.75, 0.25, 0.25, 0.75])

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../main.js';
-import { DEFAULT_FACE_MODEL_DIR, readNpy, readSidecar } from '@semface/extractor';
+import {
+  DEFAULT_FACE_MODEL_DIR,
+  DEFAULT_MODEL_DIR,
+  REFINEMENT_SPEC,
+  matrixRow,
+  readNpy,
+  readSidecar,
+} from '@semface/extractor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // End-to-end `semface extract` with the real detector and fitter on the face-api sample photos.
@@ -13,6 +20,8 @@ const SAMPLES = fileURLToPath(
 );
 const hasFaceModel = existsSync(DEFAULT_FACE_MODEL_DIR);
 if (!hasFaceModel) process.stdout.write('skipped: no packaged face model yet\n');
+const hasRefiner = existsSync(join(DEFAULT_MODEL_DIR, REFINEMENT_SPEC.refiner.model));
+if (!hasRefiner) process.stdout.write(`refinement off: no ${REFINEMENT_SPEC.refiner.model} yet\n`);
 
 describe.skipIf(!hasFaceModel)('semface extract', () => {
   let dir: string;
@@ -30,7 +39,14 @@ describe.skipIf(!hasFaceModel)('semface extract', () => {
     await copyFile(join(SAMPLES, 'sample2.jpg'), join(inputs, 'b.jpg'));
     await writeFile(join(inputs, 'c.jpg'), 'broken');
     const out = join(dir, 'out.npy');
-    const code = await main(['extract', inputs, '-o', out, '--quiet']);
+    const code = await main([
+      'extract',
+      inputs,
+      '-o',
+      out,
+      '--quiet',
+      ...(hasRefiner ? [] : ['--no-refine']),
+    ]);
     expect(code).toBe(0);
     const matrix = await readNpy(out);
     const sidecar = await readSidecar(join(dir, 'out.json'));
@@ -44,10 +60,32 @@ describe.skipIf(!hasFaceModel)('semface extract', () => {
       expect.objectContaining({ source: join(inputs, 'c.jpg'), code: 'SEMFACE_ERR_IMAGE_UNREADABLE' }),
     ]);
     expect(sidecar.header.models.map((m) => m.role)).toEqual(
-      expect.arrayContaining(['detector', 'mesh', 'face-model']),
+      expect.arrayContaining([
+        'detector',
+        'mesh',
+        'face-model',
+        ...(hasRefiner ? ['emotion', 'expression-refiner'] : []),
+      ]),
     );
     expect(sidecar.header.command).toContain('semface extract');
     expect((await readFile(out)).length).toBe(128 + 2 * 257 * 4);
+  });
+
+  it.skipIf(!hasRefiner)('--no-refine keeps the plain fit: same rows but for expression 80:144', async () => {
+    const image = join(dir, 'one.jpg');
+    await copyFile(join(SAMPLES, 'sample1.jpg'), image);
+    const refined = join(dir, 'refined.npy');
+    const plain = join(dir, 'plain.npy');
+    expect(await main(['extract', image, '-o', refined, '--quiet'])).toBe(0);
+    expect(await main(['extract', image, '-o', plain, '--quiet', '--no-refine'])).toBe(0);
+    const roles = (await readSidecar(join(dir, 'plain.json'))).header.models.map((m) => m.role);
+    expect(roles).not.toContain('emotion');
+    expect(roles).not.toContain('expression-refiner');
+    const [a, b] = [matrixRow(await readNpy(refined), 0), matrixRow(await readNpy(plain), 0)];
+    const { start, end } = REFINEMENT_SPEC.refiner.output;
+    expect(a.subarray(0, start)).toEqual(b.subarray(0, start));
+    expect(a.subarray(end)).toEqual(b.subarray(end));
+    expect(a.subarray(start, end)).not.toEqual(b.subarray(start, end));
   });
 });
 

@@ -20,9 +20,11 @@ const USAGE = `Usage:
   semface extract <image|video|dir> -o out.npy [--all-faces] [--fps N] [--max-frames N]
   semface extract --dataset ${Object.keys(ExtractDataset).join('|')} [--data-root DIR] [-o out.npy]
 
-Detects faces, fits the 3D face model and writes one 257-D descriptor per face as a float32
+Detects faces, fits the 3D face model, refines the expression coefficients (80:144) with the
+emotion network and the learned refiner, and writes one 257-D descriptor per face as a float32
 .npy (rows x 257) plus a JSON sidecar (out.json: source, frame, box, scores, fit error per row,
-and the inputs that failed with their error codes). A failing input is recorded and skipped.
+the model files with their hashes, and the inputs that failed with their error codes). A failing
+input is recorded and skipped.
 
 Options:
   -o, --out FILE        output .npy (dataset default: artifacts/cache/<dataset>.npy)
@@ -36,9 +38,10 @@ Options:
   --pad F               mirror-pad still images by F x their size per side (fer2013 default 0.5)
   --crop-fallback       images are face crops: when no face is detected, mesh the image itself
                         (fer2013 default; such rows have cropFallback: true in the sidecar)
-  --model-dir DIR       detector/mesh ONNX folder (default: packaged models)
+  --model-dir DIR       detector/mesh/iris/emotion/refiner ONNX folder (default: packaged models)
   --face-model-dir DIR  face model folder (default: packaged face model)
   --symmetric           mesh each face crop and its mirror image and average them (2 mesh runs)
+  --no-refine           skip the expression refinement: the plain 3DMM fit's descriptors
   -q, --quiet           no progress output`;
 
 function positiveNumber(name: string, text: string | undefined, integer: boolean): number | undefined {
@@ -85,6 +88,7 @@ export const extractCommand: Command = {
         'model-dir': { type: 'string' },
         'face-model-dir': { type: 'string' },
         symmetric: { type: 'boolean', default: false },
+        'no-refine': { type: 'boolean', default: false },
         quiet: { type: 'boolean', short: 'q', default: false },
       },
     });
@@ -132,6 +136,7 @@ export const extractCommand: Command = {
       modelDir: values['model-dir'],
       faceModelDir: values['face-model-dir'],
       symmetric: values.symmetric,
+      refine: !values['no-refine'],
     });
     // A single video is one long item: count its frames instead.
     const single = items.length === 1 && items[0]!.kind === 'video' ? items[0]! : undefined;

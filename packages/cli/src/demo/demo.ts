@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { DEFAULT_MODELS_DIR, SemfaceCodec } from '@semface/codec-core';
 import {
   DEFAULT_FACE_MODEL_DIR,
+  FaceDescriptorExtractor,
   FaceFitter,
-  FaceMeshDetector,
   FaceModelNotFoundError,
 } from '@semface/extractor';
 import { DEFAULT_HEADS_DIR, connect } from '@semface/sdk';
@@ -131,8 +131,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const codec = await loadCodec(o.codecModelsDir);
     const { fitter, trained } = await loadFitter(o.faceModelDir);
     const topology = await loadFaceTopology();
-    const detector = await FaceMeshDetector.create();
-    cleanups.push(() => detector.dispose());
+    // The expression refiner was trained on the trained face model's descriptors: off for the fallback.
+    const extractor = await FaceDescriptorExtractor.create({ fitter, refine: trained });
+    cleanups.push(() => extractor.dispose());
     const input = await openInput(o.input, o);
     cleanups.push(() => input.close());
     const camera = new CameraSource();
@@ -172,7 +173,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const understanding = headsLoad.heads ? new FaceUnderstanding(receiverRoom, headsLoad.heads) : undefined;
     if (understanding) cleanups.push(() => understanding.close());
     const senderRoom = await join('demo-sender');
-    const sender = new FaceSender(detector, fitter, senderRoom);
+    const sender = new FaceSender(extractor, senderRoom);
     const codecModelId = describeCodec(codec, o);
     const board = new DemoStatsBoard();
     board.headsLoaded(understanding !== undefined, headsLoad.reason);

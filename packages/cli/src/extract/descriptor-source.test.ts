@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  DEFAULT_MODEL_DIR,
   FaceFitter,
+  REFINEMENT_SPEC,
   cropBoxOf,
   createSyntheticFaceModel,
   decodeImage,
@@ -19,6 +22,11 @@ const SAMPLES = fileURLToPath(
   new URL('../../../extractor/node_modules/@vladmandic/face-api/demo/', import.meta.url),
 );
 
+// The expression refinement runs when its model is there (training/refine writes it).
+const refine = existsSync(join(DEFAULT_MODEL_DIR, REFINEMENT_SPEC.refiner.model));
+if (!refine)
+  process.stdout.write(`refinement off: no ${REFINEMENT_SPEC.refiner.model} in ${DEFAULT_MODEL_DIR}\n`);
+
 // Real detector and mesh on the face-api demo photos; the fitter runs over the synthetic face
 // model so this test does not depend on the learned model being shipped.
 describe('loadDescriptorSource', () => {
@@ -31,9 +39,17 @@ describe('loadDescriptorSource', () => {
   });
 
   it('detects, fits and writes 257-D rows with model hashes', async () => {
-    const source = await loadDescriptorSource({ fitter: new FaceFitter(createSyntheticFaceModel()) });
+    const source = await loadDescriptorSource({ fitter: new FaceFitter(createSyntheticFaceModel()), refine });
     try {
-      expect(source.models.find((m) => m.role === 'detector')?.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(source.models.map((m) => m.role)).toEqual([
+        'detector',
+        'mesh',
+        'iris',
+        ...(refine ? ['emotion', 'expression-refiner'] : []),
+        'face-model',
+      ]);
+      for (const m of source.models.filter((m) => m.role !== 'face-model'))
+        expect(m.sha256).toMatch(/^[0-9a-f]{64}$/);
       const image = join(dir, 'face.jpg');
       await copyFile(join(SAMPLES, 'sample1.jpg'), image);
       const out = join(dir, 'out.npy');
@@ -56,7 +72,7 @@ describe('loadDescriptorSource', () => {
   });
 
   it('meshes a face crop the detector misses when cropFallback is on, and flags the row', async () => {
-    const source = await loadDescriptorSource({ fitter: new FaceFitter(createSyntheticFaceModel()) });
+    const source = await loadDescriptorSource({ fitter: new FaceFitter(createSyntheticFaceModel()), refine });
     try {
       const [face] = await source.extract(
         await decodeImage(await sharp(join(SAMPLES, 'sample1.jpg')).toBuffer()),

@@ -68,6 +68,13 @@ function checkFrameSize(size: FrameSize): void {
   }
 }
 
+function checkDescriptor(descriptor: Float32Array): void {
+  if (!(descriptor instanceof Float32Array) || descriptor.length !== DESCRIPTOR_LENGTH) {
+    throw new InvalidDescriptorError(`expected a Float32Array of ${DESCRIPTOR_LENGTH} values`);
+  }
+  for (const x of descriptor) if (!Number.isFinite(x)) throw new InvalidDescriptorError('non-finite value');
+}
+
 /**
  * Fits the face model to detected meshes: pose by similarity Procrustes, identity and expression
  * by ridge least squares (MAP with unit-variance priors), then SH lighting and albedo texture by
@@ -217,18 +224,39 @@ export class FaceFitter {
       descriptor[DescriptorField.texture.start + i] = this.texCoef[i] as number;
     descriptor.set(this.gamma, DescriptorField.lighting.start);
     // Error of the descriptor itself (after float32 rounding), as a receiver would rebuild it.
-    shapeFromDescriptor(model, descriptor, this.shape);
+    return { face, descriptor, fitErrorPercent: this.rebuiltErrorPercent(y, descriptor, frameSize) };
+  }
+
+  /**
+   * The fit error of `descriptor` for `face`: mean 2-D distance of the mesh the descriptor rebuilds
+   * (in a frame of `frameSize` pixels) to the face's mesh, in % of its 3-D outer-eye-corner distance;
+   * what {@link fit} reports as `fitErrorPercent`. For descriptors changed after the fit (e.g. the
+   * expression refinement).
+   * @throws InvalidDescriptorError for a descriptor that is not 257 finite float32 values;
+   *   InvalidMeshError for a malformed mesh; InvalidFrameError for a non-positive frame size.
+   */
+  fitErrorPercent(face: DetectedFace, descriptor: Float32Array, frameSize: FrameSize): number {
+    checkDescriptor(descriptor);
+    checkFrameSize(frameSize);
+    this.checkMesh(face);
+    return this.rebuiltErrorPercent(face.mesh, descriptor, frameSize);
+  }
+
+  /** {@link landmarkErrorPercent} of the mesh `descriptor` rebuilds against `detected`. */
+  private rebuiltErrorPercent(
+    detected: Float32Array,
+    descriptor: Float32Array,
+    frameSize: FrameSize,
+  ): number {
+    const v = this.model.vertexCount;
+    shapeFromDescriptor(this.model, descriptor, this.shape);
     applyPose(this.shape, v, poseFromDescriptor(descriptor, frameSize, this.rot), this.posed);
-    const fitErrorPercent = this.landmarkErrorPercent(y, this.posed);
-    return { face, descriptor, fitErrorPercent };
+    return this.landmarkErrorPercent(detected, this.posed);
   }
 
   /** Rebuilds the posed, coloured mesh a descriptor describes, in a frame of `frameSize` pixels. */
   meshFromDescriptor(descriptor: Float32Array, frameSize: FrameSize = DEFAULT_FRAME_SIZE): ReconstructedMesh {
-    if (!(descriptor instanceof Float32Array) || descriptor.length !== DESCRIPTOR_LENGTH) {
-      throw new InvalidDescriptorError(`expected a Float32Array of ${DESCRIPTOR_LENGTH} values`);
-    }
-    for (const x of descriptor) if (!Number.isFinite(x)) throw new InvalidDescriptorError('non-finite value');
+    checkDescriptor(descriptor);
     checkFrameSize(frameSize);
     return meshFromDescriptor(this.model, descriptor, frameSize);
   }

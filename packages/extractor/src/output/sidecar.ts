@@ -14,7 +14,7 @@ export const SIDECAR_VERSION = 1 as const;
 
 /** A model that produced the descriptors. */
 export interface SidecarModel {
-  /** What the model does: `detector`, `mesh`, `fitter`, `face-model`. */
+  /** What the model does: `detector`, `mesh`, `iris`, `emotion`, `expression-refiner`, `face-model`. */
   readonly role: string;
   /** Model id or file name. */
   readonly id: string;

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { FaceFitter, FaceMeshDetector } from '@semface/extractor';
+import type { FaceDescriptorExtractor } from '@semface/extractor';
 import { addSyntheticMotion } from './synthetic-motion.js';
 import type { Room } from '@semface/sdk';
 import type { SourceFrame } from '../sources/source-frame.js';
@@ -14,7 +14,7 @@ export interface SenderStep {
   /** Coded frame size, bytes (0 when nothing was sent). */
   readonly bytes: number;
   readonly keyFrame: boolean;
-  /** Detection + fit time, ms (0 for a still photo whose fit is cached). */
+  /** Detection + fit + refinement time, ms (0 for a still photo whose fit is cached). */
   readonly extractMs: number;
   /** Publish time (codec analysis, entropy coding, send), ms. */
   readonly encodeMs: number;
@@ -27,16 +27,16 @@ export interface FaceSenderEvents {
 }
 
 /**
- * Source frame -> face mesh (track, or detect for stills) -> 3DMM fit -> descriptor -> SDK publish
- * (codec + relay). Stills are fitted once and animated with synthetic motion.
+ * Source frame -> {@link FaceDescriptorExtractor} (track, or detect for stills; 3DMM fit; expression
+ * refinement when the extractor refines) -> descriptor -> SDK publish (codec + relay). Stills are
+ * fitted once and animated with synthetic motion.
  */
 export class FaceSender extends EventEmitter<FaceSenderEvents> {
   readonly #stills = new Map<string, Float32Array | null>();
   readonly #startMs = nowMs();
 
   constructor(
-    private readonly detector: FaceMeshDetector,
-    private readonly fitter: FaceFitter,
+    private readonly extractor: FaceDescriptorExtractor,
     private readonly room: Room,
   ) {
     super();
@@ -49,17 +49,19 @@ export class FaceSender extends EventEmitter<FaceSenderEvents> {
     if (f.still) {
       let cached = this.#stills.get(f.label);
       if (cached === undefined) {
-        const [face] = await this.detector.detect(f.frame);
-        cached = face ? this.fitter.fit(face, f.frame).descriptor : null;
+        const [face] = await this.extractor.extract(f.frame);
+        cached = face ? face.descriptor : null;
         this.#stills.set(f.label, cached);
       }
       if (cached)
         descriptor = addSyntheticMotion(Float32Array.from(cached), (nowMs() - this.#startMs) / 1000);
     } else {
-      if (!f.continuation) this.detector.resetTracking();
       // Capture times drive the tracker's temporal stabiliser (on by default for track()).
-      const [face] = await this.detector.track(f.frame, { timestampMs: f.captureTimeMs });
-      if (face) descriptor = this.fitter.fit(face, f.frame).descriptor;
+      const [face] = await this.extractor.extract(f.frame, {
+        videoFrame: f.continuation ? 'next' : 'first',
+        timestampMs: f.captureTimeMs,
+      });
+      if (face) descriptor = face.descriptor;
     }
     const t1 = performance.now();
     let step: SenderStep = {
