@@ -12,7 +12,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dataRoot = process.env.SEMFACE_DATA_ROOT ?? join(root, '../shared/data');
 const hasData = existsSync(join(dataRoot, 'fer2013/validation')) && existsSync(join(dataRoot, 'videos'));
-if (!hasData) process.stdout.write(`skipped (refined caches): no fer2013/validation or videos under ${dataRoot}\n`);
+if (!hasData)
+  process.stdout.write(`skipped (refined caches): no fer2013/validation or videos under ${dataRoot}\n`);
 const bin = join(root, 'packages/cli/dist/bin.js');
 const tools = join(root, 'packages/extractor/dist/cache');
 
