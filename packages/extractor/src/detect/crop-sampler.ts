@@ -121,3 +121,113 @@ function addBilinear(
   acc[1] = acc[1]! + g;
   acc[2] = acc[2]! + b;
 }
+
+/**
+ * {@link sampleCrop} for an upright region (`angle` 0, no flip), with the same values bit for bit: the
+ * sample positions are separable, so each column's and row's bilinear taps are computed once instead
+ * of once per sample (about 3x faster; the emotion crop runs on every video frame).
+ */
+export function sampleUprightCrop(
+  frame: RgbaFrame,
+  cx: number,
+  cy: number,
+  size: number,
+  outSize: number,
+  out: Float32Array,
+  offset: number,
+  range: PixelRange,
+): void {
+  const { width, height, data } = frame;
+  const step = size / outSize;
+  const k = Math.min(MAX_SUPERSAMPLE, Math.max(1, Math.round(step / 1.5)));
+  const inv = 1 / (k * k);
+  const half = size / 2;
+  const n = outSize * k;
+  // Same expressions as sampleCrop with cos = 1, sin = 0: x = cx + u - 0.5, y = cy + v - 0.5.
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  for (let i = 0; i < outSize; i++) {
+    for (let s = 0; s < k; s++) {
+      const t = (i + (s + 0.5) / k) * step - half;
+      xs[i * k + s] = cx + t - 0.5;
+      ys[i * k + s] = cy + t - 0.5;
+    }
+  }
+  // Bilinear taps per column and per row (addBilinear's arithmetic, in its order).
+  const x0s = new Int32Array(n);
+  const fxs = new Float64Array(n);
+  const y0s = new Int32Array(n);
+  const fys = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    x0s[t] = Math.floor(xs[t]!);
+    fxs[t] = xs[t]! - x0s[t]!;
+    y0s[t] = Math.floor(ys[t]!);
+    fys[t] = ys[t]! - y0s[t]!;
+  }
+  let o = offset;
+  for (let j = 0; j < outSize; j++) {
+    for (let i = 0; i < outSize; i++) {
+      let accR = 0;
+      let accG = 0;
+      let accB = 0;
+      for (let sy = 0; sy < k; sy++) {
+        const y0 = y0s[j * k + sy]!;
+        const fy = fys[j * k + sy]!;
+        if (y0 < -1 || y0 >= height) continue;
+        const inY0 = y0 >= 0;
+        const inY1 = y0 + 1 < height;
+        for (let sx = 0; sx < k; sx++) {
+          const x0 = x0s[i * k + sx]!;
+          if (x0 < -1 || x0 >= width) continue;
+          const fx = fxs[i * k + sx]!;
+          const inX0 = x0 >= 0;
+          const inX1 = x0 + 1 < width;
+          let r = 0;
+          let g = 0;
+          let b = 0;
+          if (inY0) {
+            const row = y0 * width;
+            if (inX0) {
+              const w = (1 - fx) * (1 - fy);
+              const p = (row + x0) * 4;
+              r += data[p]! * w;
+              g += data[p + 1]! * w;
+              b += data[p + 2]! * w;
+            }
+            if (inX1) {
+              const w = fx * (1 - fy);
+              const p = (row + x0 + 1) * 4;
+              r += data[p]! * w;
+              g += data[p + 1]! * w;
+              b += data[p + 2]! * w;
+            }
+          }
+          if (inY1) {
+            const row = (y0 + 1) * width;
+            if (inX0) {
+              const w = (1 - fx) * fy;
+              const p = (row + x0) * 4;
+              r += data[p]! * w;
+              g += data[p + 1]! * w;
+              b += data[p + 2]! * w;
+            }
+            if (inX1) {
+              const w = fx * fy;
+              const p = (row + x0 + 1) * 4;
+              r += data[p]! * w;
+              g += data[p + 1]! * w;
+              b += data[p + 2]! * w;
+            }
+          }
+          accR += r;
+          accG += g;
+          accB += b;
+        }
+      }
+      out[o] = accR * inv * range.scale + range.offset;
+      out[o + 1] = accG * inv * range.scale + range.offset;
+      out[o + 2] = accB * inv * range.scale + range.offset;
+      o += 3;
+    }
+  }
+}

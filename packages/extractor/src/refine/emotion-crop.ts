@@ -1,4 +1,4 @@
-import { sampleCrop, UNIT_RANGE } from '../detect/crop-sampler.js';
+import { sampleUprightCrop, UNIT_RANGE } from '../detect/crop-sampler.js';
 import { REFINEMENT_SPEC } from '../generated/refinement-spec.js';
 import type { FaceBox, RgbaFrame } from '../types.js';
 
@@ -25,9 +25,11 @@ export function writeEmotionInput(
   cropScale: number = crop.scale,
 ): void {
   const side = cropScale * Math.max(box.width, box.height);
-  sampleCrop(
+  sampleUprightCrop(
     frame,
-    { cx: box.x + box.width / 2, cy: box.y + box.height * (0.5 + crop.centreShift), size: side, angle: 0 },
+    box.x + box.width / 2,
+    box.y + box.height * (0.5 + crop.centreShift),
+    side,
     inputSize,
     rgb,
     0,
