@@ -135,8 +135,9 @@ def run(args: argparse.Namespace) -> None:
             result = evaluate_zero_filled(full, split.eval, profile)
             zero_filled.append({"fullModelId": entry["id"], "rateIndex": index, "lambdaR": entry["lambdaR"], "profile": profile, **result})
             _log(f"zero-filled full r{index} as {profile}: {json.dumps(result)}")
-    # Motion transforms (export_motion_transform) share the folder and the manifest: keep them.
-    transforms = list(previous.get("transforms", []))  # type: ignore[arg-type]
+    # Motion transforms (export_motion_transform) share the folder and the manifest: keep them, as they are
+    # now (one may have been exported while this run trained).
+    transforms = list(_read_manifest(out).get("transforms", []))  # type: ignore[arg-type]
     keep = {str(e["id"]) for e in entries} | {str(t["id"]) for t in transforms}
     for child in out.iterdir():
         if child.is_dir() and re.fullmatch(r"[0-9a-f]{12}", child.name) and child.name not in keep:

@@ -254,6 +254,21 @@ describe('FaceMeshDetector errors and options', () => {
     });
   });
 
+  it('meshFromBox keeps a low-score mesh only when minMeshScore allows it', async () => {
+    // A flat grey frame holds no face: the mesh's presence score is low, so the default rejects it,
+    // while a caller that knows the box is a face (minMeshScore 0) gets the mesh.
+    const frame = { width: 64, height: 64, data: new Uint8Array(64 * 64 * 4).fill(128) };
+    const box: FaceBox = { x: 0, y: 0, width: 64, height: 64 };
+    expect(await detector.meshFromBox(frame, box)).toBeNull();
+    const face = await detector.meshFromBox(frame, box, { minMeshScore: 0 });
+    expect(face).not.toBeNull();
+    expect(face!.meshScore).toBeLessThan(detector.options.minMeshScore);
+    await expect(detector.meshFromBox(frame, box, { minMeshScore: 2 })).rejects.toBeInstanceOf(RangeError);
+    await expect(
+      detector.meshFromBox(frame, box, { minMeshScore: '0' as unknown as number }),
+    ).rejects.toBeInstanceOf(TypeError);
+  });
+
   it('rejects an empty box', async () => {
     const frame = { width: 10, height: 10, data: new Uint8Array(400) };
     const box: FaceBox = { x: 0, y: 0, width: 0, height: 10 };

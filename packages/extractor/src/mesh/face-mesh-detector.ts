@@ -34,6 +34,12 @@ export interface DetectOptions {
 export interface MeshFromBoxOptions {
   /** In-plane rotation of the face in radians (image coordinates, positive = clockwise). Default 0. */
   readonly angle?: number;
+  /**
+   * Lowest face-presence score of the mesh that is accepted, in [0, 1]. Default: the detector's
+   * `minMeshScore`. 0 keeps every mesh: for boxes the caller knows hold a face (face-crop datasets),
+   * where a low score means a hard face (profile, occlusion, low contrast), not an absent one.
+   */
+  readonly minMeshScore?: number;
 }
 
 /** Per-call options of {@link FaceMeshDetector.track}. */
@@ -151,7 +157,7 @@ export class FaceMeshDetector {
    * Meshes a face whose box is already known, without the detector: for tightly cropped inputs such
    * as 48x48 FER2013 faces (pass the whole image as the box). The box is enlarged by `cropScale` like a
    * detector box; pixels outside the frame read as black. Returns null when the mesh's face-presence
-   * score is below `minMeshScore`. `score` of the result is 1 (no detector).
+   * score is below `minMeshScore` (option, else the detector's). `score` of the result is 1 (no detector).
    * @throws InvalidFrameError (SEMFACE_ERR_INVALID_FRAME) for a malformed frame or an empty box.
    */
   async meshFromBox(
@@ -165,8 +171,13 @@ export class FaceMeshDetector {
     }
     const angle = options.angle ?? 0;
     if (!Number.isFinite(angle)) throw new TypeError('angle must be a finite number');
-    const [mesh] = await this.meshRois(frame, [roiFromBox(box, this.options.cropScale, angle)]);
-    return this.finish(frame, mesh!, 1);
+    const minScore = options.minMeshScore ?? this.options.minMeshScore;
+    if (typeof minScore !== 'number') throw new TypeError('minMeshScore must be a number');
+    if (!(minScore >= 0 && minScore <= 1))
+      throw new RangeError(`minMeshScore must be in [0, 1], got ${minScore}`);
+    const roi = roiFromBox(box, this.options.cropScale, angle);
+    const [mesh] = await this.meshRois(frame, [roi], this.options.refinePasses, minScore);
+    return this.finish(frame, mesh!, 1, minScore);
   }
 
   /**
@@ -234,11 +245,12 @@ export class FaceMeshDetector {
     frame: RgbaFrame,
     rois: readonly RotatedRect[],
     refinePasses = this.options.refinePasses,
+    minScore = this.options.minMeshScore,
   ): Promise<Array<{ raw: RawMesh; roi: RotatedRect }>> {
     let current = [...rois];
     let meshes = await this.meshModel.run(frame, current);
     for (let pass = 0; pass < refinePasses; pass++) {
-      const ok = meshes.map((m) => m.score >= this.options.minMeshScore);
+      const ok = meshes.map((m) => m.score >= minScore);
       const next = current.map((roi, i) =>
         ok[i] ? roiFromMesh(meshes[i]!.points, MESH_VERTEX_COUNT, this.options.cropScale) : roi,
       );
@@ -262,8 +274,9 @@ export class FaceMeshDetector {
     frame: RgbaFrame,
     { raw, roi }: { raw: RawMesh; roi: RotatedRect },
     score: number,
+    minScore = this.options.minMeshScore,
   ): Promise<DetectedFace | null> {
-    if (!(raw.score >= this.options.minMeshScore)) return null;
+    if (!(raw.score >= minScore)) return null;
     const mesh = this.irisModel
       ? await this.irisModel.refine(frame, raw.points, roi.size / MESH_INPUT_SIZE)
       : raw.points;

@@ -116,8 +116,9 @@ export class FaceDescriptorExtractor implements FaceDescriptorSource {
     const faces = await this.detector.detect(frame, { allFaces });
     if (faces.length === 0 && cropBox !== undefined) {
       // Face-crop datasets: the detector misses many tight or low-contrast crops whose mesh is
-      // still good, and the image itself says where the face is.
-      const face = await this.detector.meshFromBox(frame, cropBox);
+      // still good, and the image itself says where the face is, so the mesh is kept whatever its
+      // face-presence score (a low score there means a hard face, not an absent one).
+      const face = await this.detector.meshFromBox(frame, cropBox, { minMeshScore: 0 });
       return face ? (await this.fitFaces(frame, [face])).map((f) => ({ ...f, fromCropBox: true })) : [];
     }
     return this.fitFaces(frame, faces);
