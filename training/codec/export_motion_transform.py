@@ -40,11 +40,43 @@ CODEC_CORE = REPO / "packages" / "codec-core"
 GENERATOR = CODEC_CORE / "scripts" / "generate-contracts.mjs"
 
 
-def fit(train: np.ndarray) -> dict[str, object]:
+def head_sensitivity(head: Path, x: np.ndarray, rows: int = 2000, seed: int = 0) -> np.ndarray:
+    """RMS over training rows of |d p / d x_d| (p = the expression head's class probabilities, per unit of
+    each input value), by central differences at 5 % of each value's std."""
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(str(head), providers=["CPUExecutionProvider"])
+    name = sess.get_inputs()[0].name
+    pick = np.random.default_rng(seed).choice(len(x), min(rows, len(x)), replace=False)
+    xs = x[pick].astype(np.float32)
+    sd = xs.std(0)
+    out = np.zeros(x.shape[1])
+    for d in range(x.shape[1]):
+        h = np.float32(0.05 * sd[d])
+        hi, lo = xs.copy(), xs.copy()
+        hi[:, d] += h
+        lo[:, d] -= h
+        g = (sess.run(None, {name: hi})[0] - sess.run(None, {name: lo})[0]) / (2 * float(h))
+        out[d] = float(np.sqrt((g.astype(np.float64) ** 2).sum(1).mean()))
+    return out
+
+
+def task_weights(base: np.ndarray, sensitivity: np.ndarray, share: float) -> np.ndarray:
+    """Integer weights w_d = round(sqrt(base_d² + gamma s_d²)): a uniform quantiser in the weighted space
+    then spends its error budget by base_d² x (value error)² plus gamma x (head output error)², the
+    head's sensitivity s_d turning a value's error into a change of the class probabilities. gamma makes
+    the task term `share` of the total squared weight (fixed in advance, not tuned on any stream)."""
+    gamma = share / (1 - share) * float((base**2).sum() / (sensitivity**2).sum())
+    return np.maximum(1, np.round(np.sqrt(base**2 + gamma * sensitivity**2)))
+
+
+def fit(train: np.ndarray, head: Path | None = None, task_share: float = 0.5) -> dict[str, object]:
     f = layout.fields()
     idx = np.concatenate([np.arange(*f[name]) for name in FIELDS])
     w = np.concatenate([np.full(f[name][1] - f[name][0], WEIGHTS[name]) for name in FIELDS]).astype(np.float64)
     x = train[:, idx].astype(np.float64)
+    if head is not None:
+        w = task_weights(w, head_sensitivity(head, x), task_share)
     mean_units = np.round(x.mean(0) / MEAN_UNIT).astype(int)
     centred = (x - mean_units * MEAN_UNIT) * w
     ev, vec = np.linalg.eigh(np.cov(centred.T))
@@ -72,9 +104,15 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=REPO / "artifacts" / "cache")
     ap.add_argument("--data-root", type=Path, default=REPO.parent / "shared" / "data")
     ap.add_argument("--models", type=Path, default=REPO / "packages" / "codec-core" / "models")
+    ap.add_argument(
+        "--task-head",
+        type=Path,
+        help="expression head ONNX (70 inputs): weight each value also by the head's sensitivity to it",
+    )
+    ap.add_argument("--task-share", type=float, default=0.5, help="share of the squared weights given to the task term")
     args = ap.parse_args()
     split = real_split(args.data, args.data_root)
-    params = fit(split.train)
+    params = fit(split.train, args.task_head, args.task_share)
     text = json.dumps(params, separators=(",", ":")) + "\n"
     raw = text.encode("utf-8")
     digest = hashlib.sha256(raw).hexdigest()
@@ -91,9 +129,15 @@ def main() -> None:
         "file": "transform.json",
         "sha256": digest,
         "training": {
-            "command": "training/.venv/bin/python -m training.codec.export_motion_transform --data artifacts/cache",
+            "command": "training/.venv/bin/python -m training.codec.export_motion_transform --data artifacts/cache"
+            + (f" --task-head {args.task_head} --task-share {args.task_share}" if args.task_head else ""),
             "data": split.description,
-            "method": "KLT of field-weighted values (weights expression 1, rotation 10, translation 10)",
+            "method": "KLT of field-weighted values (base weights expression 1, rotation 10, translation 10"
+            + (
+                f"; task term: sqrt(base² + gamma x head sensitivity²), share {args.task_share}, head {args.task_head})"
+                if args.task_head
+                else ")"
+            ),
         },
     }
     manifest["transforms"] = [t for t in manifest.get("transforms", []) if t.get("kind") != "motion-klt"] + [entry]
