@@ -8,22 +8,16 @@
  * The sidecar is copied with the emotion and refiner files added to its models. `fitErrorPercent` stays
  * the unrefined fit's (a cache holds no detected meshes to re-measure against); the header says so.
  */
-import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_MODEL_DIR } from '../models/model-files.js';
 import { extractorModels } from '../models/session.js';
 import { matrixRow, readNpy, writeNpy } from '../output/npy.js';
+import { sha256File } from '../pipeline/model-records.js';
 import { EmotionSmoother } from '../refine/emotion-smoother.js';
 import { EMOTION_VALUES } from '../refine/emotion-teacher.js';
 import { ExpressionRefiner } from '../refine/expression-refiner.js';
 import { REFINEMENT_SPEC } from '../generated/refinement-spec.js';
-
-async function sha256(path: string): Promise<string> {
-  return createHash('sha256')
-    .update(await readFile(path))
-    .digest('hex');
-}
 
 async function main(): Promise<void> {
   const [src, dst] = process.argv.slice(2);
@@ -70,7 +64,7 @@ async function main(): Promise<void> {
   for (const [role, id] of files) {
     side.header.models = [
       ...side.header.models.filter((m: { role: string }) => m.role !== role),
-      { role, id, sha256: await sha256(join(DEFAULT_MODEL_DIR, id)) },
+      { role, id, sha256: await sha256File(join(DEFAULT_MODEL_DIR, id)) },
     ];
   }
   side.header.refinedBy = `node packages/extractor/dist/cache/refine-cache.js ${src} ${dst}`;
