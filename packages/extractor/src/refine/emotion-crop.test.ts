@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { UNIT_RANGE, sampleCrop, sampleUprightCrop } from '../detect/crop-sampler.js';
 import { REFINEMENT_SPEC } from '../generated/refinement-spec.js';
 import type { FaceBox, RgbaFrame } from '../types.js';
 import { EMOTION_CROP_SCALE, EMOTION_INPUT_SIZE, writeEmotionInput } from './emotion-crop.js';
@@ -85,31 +84,5 @@ describe('emotion crop (contracts/expression-refinement.json)', () => {
     expect(crop[(N / 2) * N + N / 2]).toBeCloseTo(red, 5);
     expect(crop[0]).toBe(lo);
     expect(crop[N * N - 1]).toBe(lo);
-  });
-});
-
-describe('sampleUprightCrop', () => {
-  it('gives sampleCrop values bit for bit at angle 0 (inside, across and outside the frame)', () => {
-    const width = 97;
-    const height = 83;
-    const data = new Uint8Array(width * height * 4);
-    let seed = 7;
-    for (let i = 0; i < data.length; i++) {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      data[i] = seed % 256;
-    }
-    const frame = { width, height, data };
-    for (const [cx, cy, size, outSize] of [
-      [48.3, 40.1, 30.7, 16],
-      [10.2, 75.9, 64.4, 8],
-      [-20, 5, 50, 12],
-      [50, 40, 300, 64],
-    ] as const) {
-      const a = new Float32Array(outSize * outSize * 3);
-      const b = new Float32Array(outSize * outSize * 3);
-      sampleCrop(frame, { cx, cy, size, angle: 0 }, outSize, a, 0, UNIT_RANGE);
-      sampleUprightCrop(frame, cx, cy, size, outSize, b, 0, UNIT_RANGE);
-      expect(Array.from(b)).toEqual(Array.from(a));
-    }
   });
 });

@@ -1,4 +1,4 @@
-import { sampleUprightCrop, UNIT_RANGE } from '../detect/crop-sampler.js';
+import { UNIT_RANGE, sampleCrop } from '../detect/crop-sampler.js';
 import { REFINEMENT_SPEC } from '../generated/refinement-spec.js';
 import type { FaceBox, RgbaFrame } from '../types.js';
 
@@ -25,11 +25,14 @@ export function writeEmotionInput(
   cropScale: number = crop.scale,
 ): void {
   const side = cropScale * Math.max(box.width, box.height);
-  sampleUprightCrop(
+  sampleCrop(
     frame,
-    box.x + box.width / 2,
-    box.y + box.height * (0.5 + crop.centreShift),
-    side,
+    {
+      cx: box.x + box.width / 2,
+      cy: box.y + box.height * (0.5 + crop.centreShift),
+      size: side,
+      angle: 0,
+    },
     inputSize,
     rgb,
     0,
