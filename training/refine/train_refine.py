@@ -75,15 +75,15 @@ class Refiner(nn.Module):
         return self.out(self.body((z - self.mean) * self.inv_std))
 
 
-def load_rows(data: Path, name: str) -> tuple[np.ndarray, np.ndarray, list[dict], dict]:
-    """A descriptor cache with its emotion values: (descriptors, contract features, sidecar rows, header).
+def load_rows(data: Path, name: str) -> tuple[np.ndarray, list[dict], dict]:
+    """A descriptor cache with its emotion values: (contract features, sidecar rows, header).
     Video rows get the tracking path's emotion filter, as the extractor applies it."""
     path = data / f"{name}.npy"
     x, rows, header = load_cache(path)
     emo = np.load(emotion_cache_path(path)).astype(np.float32)
     if rows and rows[0].get("frameIndex") is not None:
         emo = smooth_video_emotion(emo, rows)
-    return x, refiner_features(x, emo), rows, header
+    return refiner_features(x, emo), rows, header
 
 
 def video_pairs(rows: list[dict]) -> np.ndarray:
@@ -134,9 +134,9 @@ def main(argv: list[str] | None = None) -> None:
     rng = np.random.default_rng(args.seed)
     t0 = time.time()
 
-    x, z, rows, header = load_rows(args.data, "fer2013-train")
+    z, rows, header = load_rows(args.data, "fer2013-train")
     y = expression_targets(rows, header)
-    vx, vz, vrows, _ = load_rows(args.data, "videos")
+    vz, vrows, _ = load_rows(args.data, "videos")
     pairs = video_pairs(vrows)
     perm = np.random.default_rng(7).permutation(len(y))
     n_sel = int(round(len(y) * 0.1))
@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> None:
             opt.step()
             lam = max(0.0, lam + args.dual_lr * (float(disp.detach()) - args.budget))
             for k, v in (("ce", l_ce), ("kl", l_kl), ("disp", disp), ("temporal", l_temp)):
-                tot[k] += float(v)
+                tot[k] += v.item()
             batches += 1
         sched.step()
         ev = evaluate(sel)
