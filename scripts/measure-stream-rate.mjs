@@ -43,6 +43,8 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '0.1,0.2,0.3,0.5,0.8,1.2' },
     out: { type: 'string', default: 'docs/streaming' },
     plots: { type: 'boolean', default: false },
+    'task-label': { type: 'boolean', default: false },
+    'other-heads': { type: 'string' },
     'identity-code-refresh': { type: 'string' },
     'identity-code-rate': { type: 'string', default: '3' },
     'identity-code-frame-bits': { type: 'string', default: '40' },
@@ -158,6 +160,7 @@ async function runTemporal(codec, clip, options) {
     ...(steps.length ? { keySteps: steps } : {}),
     mae: mean(err, clip.descriptors.length),
     labelAgreement: await labelAgreement(clip, decoded),
+    otherHeadAgreement: await otherAgreement(clip, decoded),
     bits,
     kindsPerFrame: kinds,
     totalBits: total,
@@ -186,17 +189,32 @@ async function runIntra(codec, clip, rateIndex) {
  * descriptor equals the label on the uncoded one. Null without head models.
  */
 const heads = await ReceiverHeads.load().catch(() => undefined);
+/**
+ * --other-heads DIR: the same agreement with a second expression head that no encoder uses (a check that
+ * an encoder keeping the SDK head's label (taskLabel) keeps the expression, not one network's boundaries).
+ */
+const otherHeads = values['other-heads']
+  ? await ReceiverHeads.load({ modelsDir: values['other-heads'] })
+  : undefined;
 const referenceLabels = new Map();
+async function agreement(h, key, clip, decoded) {
+  if (!referenceLabels.has(key))
+    referenceLabels.set(
+      key,
+      (await h.expressions(clip.descriptors)).map((r) => r.label),
+    );
+  const ref = referenceLabels.get(key);
+  const got = (await h.expressions(decoded)).map((r) => r.label);
+  return got.filter((l, i) => l === ref[i]).length / got.length;
+}
 async function labelAgreement(clip, decoded) {
   if (!heads) return null;
-  if (!referenceLabels.has(clip.name))
-    referenceLabels.set(
-      clip.name,
-      (await heads.expressions(clip.descriptors)).map((r) => r.label),
-    );
-  const ref = referenceLabels.get(clip.name);
-  const got = (await heads.expressions(decoded)).map((r) => r.label);
-  return got.filter((l, i) => l === ref[i]).length / got.length;
+  return agreement(heads, clip.name, clip, decoded);
+}
+/** Agreement with --other-heads; null without. */
+async function otherAgreement(clip, decoded) {
+  if (!otherHeads) return null;
+  return agreement(otherHeads, `other:${clip.name}`, clip, decoded);
 }
 
 const COLORS = { key: '#d62728', identity: '#ff7f0e', delta: '#1f77b4', skip: '#9aa0a6' };
@@ -301,6 +319,19 @@ const configs = [
     plot: true,
     options: { motionLayer: 'transform', targetBitrate: t, keyFrameIntervalSeconds: keyInterval },
   })),
+  // The encoder keeps the SDK expression head's label (TemporalStreamOptions.taskLabel).
+  ...(values['task-label'] && heads
+    ? targets.map((t) => ({
+        label: `transform + label, target ${t / 1000} kbit/s`,
+        plot: true,
+        options: {
+          motionLayer: 'transform',
+          targetBitrate: t,
+          keyFrameIntervalSeconds: keyInterval,
+          taskLabel: async (d) => (await heads.expression(d)).label,
+        },
+      }))
+    : []),
   // Fixed step, rate control off, base rounding offset (dead zone 1): the transform layer's rate-error curve.
   ...fixedSteps.map((step) => ({
     label: `transform, step ${step}`,
@@ -358,6 +389,7 @@ for (const clip of clips) {
     a.frames += clip.descriptors.length;
     for (const g of GROUPS) a.err[g] += r.mae[g] * clip.descriptors.length;
     a.agree += (r.labelAgreement ?? 0) * clip.descriptors.length;
+    a.otherAgree = (a.otherAgree ?? 0) + (r.otherHeadAgreement ?? 0) * clip.descriptors.length;
   }
   row.intra = await runIntra(codec, clip, top);
   row.intraLow = await runIntra(codec, clip, low);
@@ -391,6 +423,7 @@ const overall = Object.fromEntries(
       seconds: a.seconds,
       mae: mean(a.err, a.frames),
       labelAgreement: heads ? a.agree / a.frames : null,
+      ...(otherHeads && a.otherAgree !== undefined ? { otherHeadAgreement: a.otherAgree / a.frames } : {}),
       ...(a.codeBits === undefined
         ? {}
         : {
@@ -407,7 +440,7 @@ const overall = Object.fromEntries(
 );
 for (const [l, o] of Object.entries(overall)) {
   process.stdout.write(
-    `overall ${l.padEnd(32)} ${(o.bitrate / 1000).toFixed(3)} kbit/s  MAE ${GROUPS.map((g) => `${g} ${o.mae[g].toFixed(3)}`).join(', ')}${o.labelAgreement === null ? '' : `  expression label = uncoded ${(100 * o.labelAgreement).toFixed(1)} %`}\n`,
+    `overall ${l.padEnd(32)} ${(o.bitrate / 1000).toFixed(3)} kbit/s  MAE ${GROUPS.map((g) => `${g} ${o.mae[g].toFixed(3)}`).join(', ')}${o.labelAgreement === null ? '' : `  expression label = uncoded ${(100 * o.labelAgreement).toFixed(1)} %`}${o.otherHeadAgreement === undefined ? '' : ` (other head ${(100 * o.otherHeadAgreement).toFixed(1)} %)`}\n`,
   );
   const w = o.withIdentityCode;
   if (w)

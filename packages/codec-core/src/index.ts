@@ -81,5 +81,6 @@ export {
 export {
   MOTION_LAYERS,
   type MotionLayerName,
+  type TaskLabel,
   type TemporalStreamOptions,
 } from './temporal/temporal-stream.js';

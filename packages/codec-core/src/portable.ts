@@ -21,6 +21,7 @@ export type { IntraStreamOptions } from './codec/intra-stream.js';
 export {
   MOTION_LAYERS,
   type MotionLayerName,
+  type TaskLabel,
   type TemporalStreamOptions,
 } from './temporal/temporal-stream.js';
 export * from './identity-code/model.js';

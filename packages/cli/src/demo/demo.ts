@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_MODELS_DIR, SemfaceCodec } from '@semface/codec-core';
+import { DEFAULT_MODELS_DIR, SemfaceCodec, type TaskLabel } from '@semface/codec-core';
 import {
   DEFAULT_FACE_MODEL_DIR,
   FaceDescriptorExtractor,
@@ -149,8 +149,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     cleanups.push(() => relay.close());
     const token = (identity: string, canPublish = true) =>
       mintToken(secret, { identity, room: o.room, ttlSeconds: 24 * 3600, canPublish });
-    const join = async (identity: string) => {
+    const join = async (identity: string, extra: { taskLabel?: TaskLabel } = {}) => {
       const room = await connect(relayAddr.url, {
+        ...extra,
         token: await token(identity),
         room: o.room,
         codec,
@@ -172,7 +173,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const receiver = new AvatarReceiver(receiverRoom, fitter);
     const understanding = headsLoad.heads ? new FaceUnderstanding(receiverRoom, headsLoad.heads) : undefined;
     if (understanding) cleanups.push(() => understanding.close());
-    const senderRoom = await join('demo-sender');
+    // The sender keeps the receiver's expression label through the stream (docs/streaming.md).
+    const heads = headsLoad.heads;
+    const senderRoom = await join(
+      'demo-sender',
+      heads && o.coding === 'temporal' ? { taskLabel: (d) => heads.expressionLabel(d) } : {},
+    );
     const sender = new FaceSender(extractor, senderRoom);
     const codecModelId = describeCodec(codec, o);
     const board = new DemoStatsBoard();

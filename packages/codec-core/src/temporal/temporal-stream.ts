@@ -89,7 +89,20 @@ export interface TemporalStreamOptions {
   readonly lightingThreshold?: number;
   /** Lighting quantiser step. Default 0.02. Unit: descriptor units (multiple of 1e-4). */
   readonly lightingStep?: number;
+  /**
+   * A receiver task the encoder protects (transform layer only), e.g. the SDK's expression label: a
+   * function from a descriptor to a label compared with `===`. A delta frame whose decoded descriptor
+   * would get another label than the input is re-coded with smaller dead zones (down to plain rounding),
+   * and a frame is not skipped while its label differs; the extra bits go through rate control like any
+   * others. It is called with the input descriptor and with candidates whose per-frame fields
+   * (expression, rotation, translation) are as the decoder would output them and whose other fields are
+   * the input's, so it must only read the per-frame fields. Default: none.
+   */
+  readonly taskLabel?: TaskLabel;
 }
+
+/** Label of a receiver task on a descriptor (see {@link TemporalStreamOptions.taskLabel}). */
+export type TaskLabel = (descriptor: Float32Array) => unknown;
 
 const DEFAULT_TEMPORAL_OPTIONS = Object.freeze({
   motionStep: 0.2,
@@ -144,7 +157,16 @@ function resolveOptions(codec: PortableSemfaceCodec, options: TemporalStreamOpti
         : 'a temporal stream needs identity-profile models',
     );
   }
-  const { motionLayer: _omit, ...numeric } = {
+  const taskLabel = options.taskLabel;
+  if (taskLabel !== undefined && typeof taskLabel !== 'function')
+    throw new TypeError('taskLabel must be a function');
+  if (taskLabel !== undefined && motionLayer !== 'transform')
+    throw new RangeError("taskLabel needs motionLayer 'transform'");
+  const {
+    motionLayer: _omit,
+    taskLabel: _label,
+    ...numeric
+  } = {
     ...DEFAULT_TEMPORAL_OPTIONS,
     rateIndex:
       motionRates.length === 0
@@ -158,7 +180,7 @@ function resolveOptions(codec: PortableSemfaceCodec, options: TemporalStreamOpti
   for (const [k, v] of Object.entries(numeric)) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`${k} must be a finite number`);
   }
-  const o = { ...numeric, motionLayer };
+  const o = { ...numeric, motionLayer, taskLabel };
   if (o.frameRate <= 0 || o.frameRate > 1000) throw new RangeError('frameRate must be in (0, 1000]');
   if (o.keyFrameIntervalSeconds < 0) throw new RangeError('keyFrameIntervalSeconds must be >= 0');
   if (o.targetBitrate < 0) throw new RangeError('targetBitrate must be >= 0');
@@ -190,6 +212,22 @@ function checkDescriptor(d: Float32Array): void {
   for (let i = 0; i < d.length; i++) {
     if (!Number.isFinite(d[i]!)) throw new InvalidDescriptorError(`descriptor value ${i} is not finite`);
   }
+}
+
+/**
+ * Closed-loop residual of transform coefficients `y` against the decoder's integers `ref`:
+ * `r = sign(e) * max(0, floor(|e| + offset))` with `e = y / step - ref` and the rounding offset
+ * `0.5 - 0.25 * deadZone`.
+ */
+function transformResidual(y: Float64Array, ref: Int32Array, step: number, deadZone: number): Int32Array {
+  const offset = 0.5 - 0.25 * deadZone;
+  const residual = new Int32Array(y.length);
+  for (let j = 0; j < y.length; j++) {
+    const e = y[j]! / step - ref[j]!;
+    const m = Math.floor(Math.abs(e) + offset);
+    if (m > 0) residual[j] = clampLatent(ref[j]! + (e > 0 ? m : -m)) - ref[j]!;
+  }
+  return residual;
 }
 
 /**
@@ -422,19 +460,43 @@ class TemporalStreamEncoder implements FaceStreamEncoder {
       return { frame, deadZone: 0 };
     }
     const identity = this.identityChanged(average) ? await this.identityLayer(average) : undefined;
-    const deadZone = this.rate.deadZone();
-    const offset = 0.5 - 0.25 * deadZone;
+    const rateDeadZone = this.rate.deadZone();
     const step = this.stepUnits * MOTION_STEP_UNIT;
     const ref = this.latent.reference!;
-    const residual = new Int32Array(t.dims);
-    for (let j = 0; j < t.dims; j++) {
-      const e = y[j]! / step - ref[j]!;
-      const m = Math.floor(Math.abs(e) + offset);
-      if (m > 0) residual[j] = clampLatent(ref[j]! + (e > 0 ? m : -m)) - ref[j]!;
+    let deadZone = rateDeadZone;
+    let residual = transformResidual(y, ref, step, deadZone);
+    const taskLabel = this.o.taskLabel;
+    if (taskLabel) {
+      // Spend bits only where the receiver's answer would change: smaller dead zones until the label
+      // holds; if none keeps it, the rate-controlled residual (the cheapest) goes out.
+      const want = await taskLabel(descriptor);
+      for (let dz = rateDeadZone; ; dz--) {
+        const r = dz === rateDeadZone ? residual : transformResidual(y, ref, step, dz);
+        if ((await taskLabel(this.transformCandidate(descriptor, ref, r, step))) === want) {
+          residual = r;
+          deadZone = dz;
+          break;
+        }
+        if (dz === 0) break;
+      }
     }
     const frame = this.latent.encodeResidual(residual, identity);
     this.sinceKey++;
     return { frame, deadZone };
+  }
+
+  /** `descriptor` with its per-frame fields replaced by what the decoder outputs for `ref + residual`. */
+  private transformCandidate(
+    descriptor: Float32Array,
+    ref: Int32Array,
+    residual: Int32Array,
+    step: number,
+  ): Float32Array {
+    const motion = new Int32Array(ref.length);
+    for (let j = 0; j < ref.length; j++) motion[j] = ref[j]! + residual[j]!;
+    const out = Float32Array.from(descriptor);
+    this.transform!.synthesise(motion, step, out);
+    return out;
   }
 
   /** The descriptor a decoder outputs for `frame` (same synthesis path as {@link TemporalStreamDecoder}). */

@@ -136,4 +136,68 @@ describe('temporal stream, transform per-frame layer', () => {
     expect(d2.needsKeyFrame).toBe(true);
     await expect(d2.decodeFrame(delta)).rejects.toThrow(StreamOrderError);
   });
+
+  it('taskLabel: frames keep the label of the input more often, decoder still matches the encoder', async () => {
+    // A stand-in receiver head: which side of the sequence's mean a projection of the expression is on
+    // (crossed every few frames, so coarse coding flips it).
+    const expr = DescriptorField.expression;
+    const input = sequence(150, 3);
+    const mean = (i: number) => input.reduce((a, d) => a + d[i]!, 0) / input.length;
+    const centre = Array.from({ length: expr.end - expr.start }, (_, k) => mean(expr.start + k));
+    const label = (d: Float32Array): boolean => {
+      let s = 0;
+      for (let k = 0; k < centre.length; k++) s += (d[expr.start + k]! - centre[k]!) * Math.sin(k + 1);
+      return s > 0;
+    };
+    const seen: Float32Array[] = [];
+    const run = async (guard: boolean) => {
+      const enc = codec.createStreamEncoder({
+        coding: 'temporal',
+        motionLayer: 'transform',
+        targetBitrate: 120,
+        frameRate: 10,
+        keyFrameIntervalSeconds: 5,
+        ...(guard
+          ? {
+              taskLabel: async (d: Float32Array) => {
+                seen.push(d);
+                return label(d);
+              },
+            }
+          : {}),
+      });
+      const dec = codec.createStreamDecoder('temporal');
+      let agree = 0;
+      let bits = 0;
+      for (const d of input) {
+        const f = await enc.encodeFrame(d);
+        const out = (await dec.decodeFrame(f.packet)).descriptor;
+        expect(out).toEqual(await enc.reconstruct(f));
+        if (label(out) === label(d)) agree++;
+        bits += f.packet.length * 8;
+      }
+      return { agree: agree / input.length, bits };
+    };
+    const plain = await run(false);
+    const guarded = await run(true);
+    expect(plain.agree).toBeLessThan(0.95);
+    expect(guarded.agree).toBeGreaterThan(plain.agree);
+    // Candidates carry the input's identity fields; only the per-frame fields differ.
+    const shape = DescriptorField.identity;
+    expect(seen.length).toBeGreaterThan(input.length - 1);
+    expect(
+      seen.every((d) =>
+        input.some((x) => x[shape.start] === d[shape.start] && x[shape.end - 1] === d[shape.end - 1]),
+      ),
+    ).toBe(true);
+  });
+
+  it('taskLabel: a function, and only with the transform layer', () => {
+    expect(() =>
+      codec.createStreamEncoder({ coding: 'temporal', motionLayer: 'transform', taskLabel: 1 as never }),
+    ).toThrow(TypeError);
+    expect(() =>
+      codec.createStreamEncoder({ coding: 'temporal', motionLayer: 'latent', taskLabel: () => 0 }),
+    ).toThrow(RangeError);
+  });
 });

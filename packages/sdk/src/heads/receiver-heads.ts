@@ -238,6 +238,14 @@ export class ReceiverHeads {
     return r!;
   }
 
+  /**
+   * The expression label of one descriptor; reads only the per-frame fields, so it can be a stream's
+   * `taskLabel` (`connect(url, { taskLabel: (d) => heads.expressionLabel(d) })`).
+   */
+  async expressionLabel(descriptor: Float32Array): Promise<string> {
+    return (await this.expression(descriptor)).label;
+  }
+
   /** Expressions of many descriptors in one inference run. */
   async expressions(descriptors: readonly Float32Array[]): Promise<ExpressionResult[]> {
     const head = this.need(this.expressionHead, 'expression');

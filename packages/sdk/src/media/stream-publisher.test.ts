@@ -124,4 +124,32 @@ describe('StreamPublisher key-frame decisions (fixture codec)', () => {
       codec.paramsFor({ profile: 'expression' }).modelId,
     ]);
   });
+
+  it('temporal coding with a task label: the encoder asks it and codes the transform layer', async () => {
+    const asked: Float32Array[] = [];
+    const pub = new StreamPublisher(0, 'frame', {
+      rateIndex: 0,
+      coder: 'rans',
+      keyFrameInterval: 0,
+      coding: 'temporal',
+      frameRate: 10,
+      targetKbps: 1,
+      motionLayer: 'auto',
+      taskLabel: (d) => {
+        asked.push(d);
+        return d[80]! > 0;
+      },
+    });
+    const out = [];
+    for (let t = 0; t < 5; t++) {
+      const d = Float32Array.from(descriptor);
+      d[80] = Math.sin(t);
+      out.push(await pub.encode(codec, d, 'full', false));
+    }
+    // Every delta frame asks for the input's label (and at least one candidate's).
+    expect(asked.length).toBeGreaterThanOrEqual(8);
+    const transformId = codec.createStreamEncoder({ coding: 'temporal', motionLayer: 'transform' });
+    const first = await transformId.encodeFrame(descriptor);
+    expect(out[0]!.modelId).toBe(`${TEMPORAL_MODEL_ID_PREFIX}${first.modelId}`);
+  });
 });

@@ -4,6 +4,7 @@ import type {
   FaceStreamEncoder,
   PortableSemfaceCodec,
   StreamCodingName,
+  TaskLabel,
 } from '@semface/codec-core/portable';
 import {
   type MotionLayerChoice,
@@ -56,6 +57,8 @@ export interface PublisherSettings {
   readonly targetKbps?: number;
   /** Temporal coding: per-frame layer coding. Default: the codec's default. */
   readonly motionLayer?: MotionLayerChoice;
+  /** Temporal coding: receiver task the encoder protects (transform layer). Default none. */
+  readonly taskLabel?: TaskLabel;
   /** Which models code the partial profiles (intra): their own, or the full ones. Default own. */
   readonly partialProfileModel?: PartialProfileModel;
   /** Told once when temporal coding was asked for but the codec has none. */
@@ -170,8 +173,11 @@ export class StreamPublisher {
           keyFrameIntervalSeconds: s.keyFrameIntervalSeconds ?? 2,
           targetBitrate: targetKbps * 1000,
           ...(s.motionLayer !== undefined
-            ? { motionLayer: resolveMotionLayer(s.motionLayer, targetKbps) }
-            : {}),
+            ? { motionLayer: resolveMotionLayer(s.motionLayer, targetKbps, s.taskLabel !== undefined) }
+            : s.taskLabel !== undefined
+              ? { motionLayer: 'transform' as const }
+              : {}),
+          ...(s.taskLabel !== undefined ? { taskLabel: s.taskLabel } : {}),
         });
         return { coding: 'temporal', encoder };
       }

@@ -85,6 +85,15 @@ describe('motionLayer', () => {
     expect(resolveMotionLayer('transform', 1)).toBe('transform');
   });
 
+  it('a task label makes auto the transform layer and refuses the latent one', () => {
+    expect(resolveMotionLayer('auto', 1, true)).toBe('transform');
+    const taskLabel = (d: Float32Array) => d[80]! > 0;
+    expect(resolveConnectOptions({ token: 't', taskLabel, targetKbps: 1 }).taskLabel).toBe(taskLabel);
+    expect(resolveConnectOptions({ token: 't' }).taskLabel).toBeUndefined();
+    expect(() => resolveConnectOptions({ token: 't', taskLabel: 'expression' as never })).toThrow(TypeError);
+    expect(() => resolveConnectOptions({ token: 't', taskLabel, motionLayer: 'latent' })).toThrow(RangeError);
+  });
+
   it('defaults to auto and refuses unknown layers', () => {
     expect(resolveConnectOptions({ token: 't' }).motionLayer).toBe('auto');
     expect(() => resolveConnectOptions({ token: 't', motionLayer: 'pca' as never })).toThrow(RangeError);
