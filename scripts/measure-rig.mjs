@@ -268,6 +268,7 @@ const swapDiff = (a, b) => {
 if (values.mirrored && existsSync(values.mirrored)) {
   const flipped = loadClips(values.mirrored);
   const diffs = [];
+  const byShape = Object.fromEntries(ARKIT_BLENDSHAPES.map((n) => [n, []]));
   let worst = 0;
   for (const c of clips.values()) {
     const f = flipped.get(c.name);
@@ -280,14 +281,27 @@ if (values.mirrored && existsSync(values.mirrored)) {
     report.clips[c.name].mirrorVideo = r;
     worst = Math.max(worst, r.max);
     for (let i = 0; i < a.length; i++)
-      for (const name of ARKIT_BLENDSHAPES)
-        diffs.push(Math.abs(a[i].arkit[name] - b[i].arkit[mirrorArkitName(name)]));
+      for (const name of ARKIT_BLENDSHAPES) {
+        const d = Math.abs(a[i].arkit[name] - b[i].arkit[mirrorArkitName(name)]);
+        diffs.push(d);
+        byShape[name].push(d);
+      }
   }
   diffs.sort((x, y) => x - y);
+  const p99 = (v) => v[Math.floor(v.length * 0.99)];
   report.overall.mirrorVideo = {
     max: worst,
     mean: diffs.reduce((x, y) => x + y, 0) / diffs.length,
-    p99: diffs[Math.floor(diffs.length * 0.99)],
+    p99: p99(diffs),
+    // Per ARKit shape, worst first: which measures break the symmetry.
+    perShape: Object.fromEntries(
+      Object.entries(byShape)
+        .map(([n, v]) => {
+          v.sort((x, y) => x - y);
+          return [n, { max: v[v.length - 1], p99: p99(v), mean: v.reduce((x, y) => x + y, 0) / v.length }];
+        })
+        .sort((x, y) => y[1].p99 - x[1].p99),
+    ),
   };
 }
 
