@@ -45,26 +45,26 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--label-smoothing", type=float, default=0.1)
     ap.add_argument("--ensemble", type=int, default=1, help="members (seeds) whose probabilities are averaged")
     ap.add_argument("--select-fraction", type=float, default=0.1, help="share of FER2013 train held out for selection")
+    ap.add_argument(
+        "--no-val", action="store_true", help="selection experiments: do not read or score FER2013 validation, write no model"
+    )
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
 
     idx = profile_indices("expression")
     xtr, rtr, htr = load_cache(args.train)
-    xva, rva, hva = load_cache(args.val)
-    ytr, yva = expression_targets(rtr, htr), expression_targets(rva, hva)
+    ytr = expression_targets(rtr, htr)
     perm = np.random.default_rng(7).permutation(len(ytr))
     n_sel = int(round(len(ytr) * args.select_fraction))
     sel, fit = np.sort(perm[:n_sel]), np.sort(perm[n_sel:])
     codec = CodecRoundTrip(args.codec_models, "expression")
-    print(f"train {len(fit)} select {len(sel)} val {len(yva)}; codec variants: {codec.names() or 'none (noise only)'}")
+    print(f"train {len(fit)} select {len(sel)}; codec variants: {codec.names() or 'none (noise only)'}")
     all_vars = [xtr[:, idx]] + [d[:, idx] for d in codec.decode_all(xtr)]
     tr_vars = [v[fit] for v in all_vars]
     sel_t = [torch.from_numpy(v[sel].astype(np.float32)) for v in all_vars]
-    va_vars = [xva[:, idx]] + [d[:, idx] for d in codec.decode_all(xva)]
     mean, std = tr_vars[0].mean(0), tr_vars[0].std(0) + 1e-6
 
     ce = nn.CrossEntropyLoss(label_smoothing=args.label_smoothing)
-    va_t = [torch.from_numpy(v.astype(np.float32)) for v in va_vars]
 
     def accs(m: nn.Module, xs: list[torch.Tensor], y: np.ndarray) -> list[float]:
         with torch.no_grad():
@@ -82,6 +82,12 @@ def main(argv: list[str] | None = None) -> None:
     model = ProbabilityEnsemble(members) if len(members) > 1 else members[0]
     model.eval()
     score = float(np.mean(accs(model, sel_t, ytr[sel])))
+    print({"selectionAccuracy": score, "selectedEpoch": epochs})
+    if args.no_val:
+        return
+    xva, rva, hva = load_cache(args.val)
+    yva = expression_targets(rva, hva)
+    va_t = [torch.from_numpy(v.astype(np.float32)) for v in [xva[:, idx]] + [d[:, idx] for d in codec.decode_all(xva)]]
     final = accs(model, va_t, yva)
     metrics = {
         "split": "FER2013 validation (PublicTest) descriptors, rows with a detected face; scored once, not used for selection",

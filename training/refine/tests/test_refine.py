@@ -42,3 +42,16 @@ def test_mesh_displacement_is_zero_at_zero_and_homogeneous():
     d2 = d.clone()
     d2[1, 0] = 2.0
     assert torch.allclose(m(d2)[1], 2 * out[1], rtol=1e-4)
+
+
+def test_cross_fit_folds_partition_the_fit_rows_and_never_touch_the_selection_rows():
+    from training.refine.cross_fit import folds
+    from training.refine.train_refine import selection_split
+
+    sel, fit = selection_split(1000)
+    assert len(sel) == 100 and np.intersect1d(sel, fit).size == 0 and len(fit) == 900
+    parts = folds(fit, 5)
+    assert [len(p) for p in parts] == [180] * 5
+    joined = np.concatenate(parts)
+    assert np.array_equal(np.sort(joined), fit)
+    assert np.intersect1d(joined, sel).size == 0

@@ -57,7 +57,7 @@ export interface ConnectOptions {
    * Temporal coding: a receiver task the encoder protects, e.g. `(d) => heads.expressionLabel(d)` with
    * {@link ReceiverHeads}: delta frames whose decoded descriptor would change the label are re-coded with
    * more precision, paid for by rate control (on the talking-head clips at 1 kbit/s, 97 % of frames keep
-   * the expression head's label instead of 85 %: docs/streaming.md). Needs the transform layer (`auto`
+   * the expression head's label instead of 84 %: docs/streaming.md). Needs the transform layer (`auto`
    * picks it). Default: none.
    */
   taskLabel?: TaskLabel;
