@@ -22,9 +22,26 @@ export function hasService(kind: ServiceKind): boolean {
   }
 }
 
-/** A free-ish loopback port in a range other helpers' tests do not use. */
+/** First and last base a test file may pass to {@link testPort} (steps of 2000). */
+const FIRST_BASE = 24_000;
+const LAST_BASE = 48_000;
+/** Ports per test file's window, and where the windows start. */
+const WINDOW = 1_800;
+const WINDOWS_START = 8_000;
+
+/**
+ * A free-ish loopback port in a window no other test file uses: `base` (24000, 26000, ... 48000) names
+ * the file's window. Windows lie in 8000-31399, below Linux's ephemeral range (32768-60999): a port in
+ * that range can already be held by any client socket (the OS hands them out), which made a service
+ * start fail now and then with "address already in use".
+ */
 export function testPort(base: number): number {
-  return base + Math.floor(Math.random() * 2000);
+  if (base < FIRST_BASE || base > LAST_BASE || (base - FIRST_BASE) % 2000 !== 0)
+    throw new RangeError(
+      `testPort base must be one of ${FIRST_BASE}, ${FIRST_BASE + 2000}, ... ${LAST_BASE}`,
+    );
+  const slot = (base - FIRST_BASE) / 2000;
+  return WINDOWS_START + slot * WINDOW + Math.floor(Math.random() * WINDOW);
 }
 
 /** Authentication a service starts with (see scripts/services/service.sh). */
