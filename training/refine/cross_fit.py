@@ -26,7 +26,7 @@ import torch
 
 from training.heads.data import expression_targets, load_cache
 from training.refine.contract import OUTPUT, REPO
-from training.refine.train_refine import UNREFINED, load_rows, selection_split, train_refiner, video_pairs
+from training.refine.train_refine import add_refiner_arguments, load_rows, selection_split, train_refiner, video_pairs
 
 OOF = REPO / "artifacts/refine/oof"
 REFINED = REPO / "artifacts/cache/fer2013-train.npy"
@@ -45,20 +45,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--fold", type=int, help="train the refiner without this fold and write its rows' corrections")
     ap.add_argument("--assemble", action="store_true", help="write the out-of-fold cache from the folds' corrections")
-    ap.add_argument("--data", type=Path, default=UNREFINED)
     ap.add_argument("--refined", type=Path, default=REFINED, help="the shipped refiner's cache (selection rows are taken from it)")
     ap.add_argument("--out", type=Path, default=OUT)
-    # the shipped refiner's settings (train_refine defaults)
-    ap.add_argument("--budget", type=float, default=0.25)
-    ap.add_argument("--kl", type=float, default=1.0)
-    ap.add_argument("--temporal", type=float, default=1.0)
-    ap.add_argument("--noise", type=float, default=0.3)
-    ap.add_argument("--width", type=int, default=256)
-    ap.add_argument("--depth", type=int, default=2)
-    ap.add_argument("--epochs", type=int, default=30)
-    ap.add_argument("--lr", type=float, default=2e-3)
-    ap.add_argument("--dual-lr", type=float, default=0.5)
-    ap.add_argument("--seed", type=int, default=0)
+    add_refiner_arguments(ap)  # the shipped refiner's settings by default
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     OOF.mkdir(parents=True, exist_ok=True)

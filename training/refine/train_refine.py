@@ -227,8 +227,8 @@ def train_refiner(
     return refiner, {"selectedEpoch": best_state[1], "selection": evaluate(sel)}, log
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_refiner_arguments(ap: argparse.ArgumentParser) -> None:
+    """The refiner's hyper-parameters and its data folder (shared by train_refine and cross_fit)."""
     ap.add_argument("--budget", type=float, default=0.25, help="target mean mesh displacement, %% IOD")
     ap.add_argument("--kl", type=float, default=1.0)
     ap.add_argument("--temporal", type=float, default=1.0)
@@ -240,6 +240,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--dual-lr", type=float, default=0.5)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--data", type=Path, default=UNREFINED, help="unrefined caches (semface extract --no-refine) with their .emotion.npy")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_refiner_arguments(ap)
     ap.add_argument("--out", type=Path, default=MODELS, help="folder for expression-refiner.onnx (+ models.json entry)")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { DESCRIPTOR_LENGTH, SemfaceCodec, profileIndices } from '@semface/codec-core';
 import { FrameKind } from '@semface/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { StreamPublisher, TEMPORAL_MODEL_ID_PREFIX } from './stream-publisher.js';
+import { type PublisherSettings, StreamPublisher, TEMPORAL_MODEL_ID_PREFIX } from './stream-publisher.js';
 
 // The tiny fixture models codec-core's own tests use.
 const modelsDir = fileURLToPath(new URL('../../../codec-core/src/models/fixtures/tiny/', import.meta.url));
@@ -24,6 +24,16 @@ describe('StreamPublisher key-frame decisions (fixture codec)', () => {
   }
 
   const { key: K, delta: D } = FrameKind;
+
+  /** Temporal-coding publisher settings at 10 frame/s. */
+  const temporal = (extra: Partial<PublisherSettings>): PublisherSettings => ({
+    rateIndex: 0,
+    coder: 'rans',
+    keyFrameInterval: 0,
+    coding: 'temporal',
+    frameRate: 10,
+    ...extra,
+  });
 
   it('keys the first frame and every keyFrameInterval-th, numbering frames from 0', async () => {
     const pub = new StreamPublisher(0, 'frame', {
@@ -91,15 +101,7 @@ describe('StreamPublisher key-frame decisions (fixture codec)', () => {
   );
 
   it('temporal coding: key first, identity-layer updates as IDENTITY frames, prefixed model ids', async () => {
-    const pub = new StreamPublisher(0, 'frame', {
-      rateIndex: 0,
-      coder: 'rans',
-      keyFrameInterval: 0,
-      coding: 'temporal',
-      frameRate: 10,
-      keyFrameIntervalSeconds: 0,
-      targetKbps: 2,
-    });
+    const pub = new StreamPublisher(0, 'frame', temporal({ keyFrameIntervalSeconds: 0, targetKbps: 2 }));
     const out = [];
     for (let t = 0; t < 30; t++) {
       const d = Float32Array.from(descriptor);
@@ -127,19 +129,18 @@ describe('StreamPublisher key-frame decisions (fixture codec)', () => {
 
   it('temporal coding with a task label: the encoder asks it and codes the transform layer', async () => {
     const asked: Float32Array[] = [];
-    const pub = new StreamPublisher(0, 'frame', {
-      rateIndex: 0,
-      coder: 'rans',
-      keyFrameInterval: 0,
-      coding: 'temporal',
-      frameRate: 10,
-      targetKbps: 1,
-      motionLayer: 'auto',
-      taskLabel: (d) => {
-        asked.push(d);
-        return d[80]! > 0;
-      },
-    });
+    const pub = new StreamPublisher(
+      0,
+      'frame',
+      temporal({
+        targetKbps: 1,
+        motionLayer: 'auto',
+        taskLabel: (d) => {
+          asked.push(d);
+          return d[80]! > 0;
+        },
+      }),
+    );
     const out = [];
     for (let t = 0; t < 5; t++) {
       const d = Float32Array.from(descriptor);
