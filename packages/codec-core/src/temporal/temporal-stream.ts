@@ -430,8 +430,8 @@ class TemporalStreamEncoder implements FaceStreamEncoder {
 
   /**
    * Transform layer: key frames code the rounded coefficients intra; other frames the closed-loop
-   * residual against the decoder's integers, `r = sign(e) * max(0, floor(|e| + offset))` with
-   * `e = y / step - reference` and the rounding offset `0.5 - 0.25 * deadZone`.
+   * residual against the decoder's integers ({@link transformResidual}), with `taskLabel` at the
+   * largest dead zone that keeps the label.
    */
   private async encodeTransformFrame(
     descriptor: Float32Array,
