@@ -270,11 +270,13 @@ if (values.mirrored && existsSync(values.mirrored)) {
   const diffs = [];
   const byShape = Object.fromEntries(ARKIT_BLENDSHAPES.map((n) => [n, []]));
   let worst = 0;
+  let compared = 0;
   for (const c of clips.values()) {
     const f = flipped.get(c.name);
     if (!f) continue;
     const byIndex = new Map(f.frames.map((x) => [x.index, x.d]));
     const common = c.frames.filter((x) => byIndex.has(x.index));
+    compared += common.length;
     const a = rigClip(common.map((x) => x.d));
     const b = rigClip(common.map((x) => byIndex.get(x.index)));
     const r = swapDiff(a, b);
@@ -290,6 +292,8 @@ if (values.mirrored && existsSync(values.mirrored)) {
   diffs.sort((x, y) => x - y);
   const p99 = (v) => v[Math.floor(v.length * 0.99)];
   report.overall.mirrorVideo = {
+    // Frame pairs compared: frames with a face in both the clip and its mirrored copy.
+    frames: compared,
     max: worst,
     mean: diffs.reduce((x, y) => x + y, 0) / diffs.length,
     p99: p99(diffs),
@@ -416,7 +420,7 @@ process.stdout.write(
     `weights (ARKit + VRM) in [${o.weightRange.min.toFixed(4)}, ${o.weightRange.max.toFixed(4)}]`,
     `mirror (mesh): max |L - mirrored R| ${f3(o.mirrorMesh.max)}, mean ${o.mirrorMesh.mean.toFixed(4)}`,
     o.mirrorVideo
-      ? `mirror (video hflip, re-extracted): max ${f3(o.mirrorVideo.max)}, p99 ${f3(o.mirrorVideo.p99)}, mean ${o.mirrorVideo.mean.toFixed(4)}`
+      ? `mirror (video hflip, re-extracted, ${o.mirrorVideo.frames} frame pairs): max ${f3(o.mirrorVideo.max)}, p99 ${f3(o.mirrorVideo.p99)}, mean ${o.mirrorVideo.mean.toFixed(4)}`
       : 'mirror (video): no --mirrored cache',
     `still face: max frame-to-frame std ${o.stillFaceMaxStd.toFixed(4)}`,
     o.inverse

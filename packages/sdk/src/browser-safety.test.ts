@@ -10,6 +10,8 @@ const BROWSER_SAFE = new Set([
   '@semface/protocol/errors',
   '@semface/codec-core/layout',
   '@semface/codec-core/portable',
+  // The face model's root entry (disk I/O lives in '@semface/face-model/node'): checked below.
+  '@semface/face-model',
   'onnxruntime-web/wasm',
 ]);
 
@@ -46,5 +48,14 @@ describe('SDK core is browser-safe', () => {
     const dir = fileURLToPath(new URL('../../codec-core/src/descriptor/', import.meta.url));
     expect(staticImports(readFileSync(join(dir, 'layout.ts'), 'utf8'))).toEqual(['./contract-data.js']);
     expect(staticImports(readFileSync(join(dir, 'contract-data.ts'), 'utf8'))).toEqual([]);
+  });
+
+  it("the face model's root entry imports only browser-safe modules (its disk I/O is under ./node)", () => {
+    const dir = fileURLToPath(new URL('../../face-model/src/', import.meta.url));
+    const offending = sources(dir)
+      .filter((f) => !f.endsWith('node.ts'))
+      .flatMap((f) => staticImports(readFileSync(f, 'utf8')).map((spec) => `${relative(dir, f)}: ${spec}`))
+      .filter((s) => !s.split(': ')[1]!.startsWith('.') && !BROWSER_SAFE.has(s.split(': ')[1]!));
+    expect(offending).toEqual([]);
   });
 });

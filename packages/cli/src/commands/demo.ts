@@ -30,6 +30,8 @@ Options:
   --coder C             intra: rans | ppm (default ${DEMO_DEFAULTS.coder})
   --rate-index N        intra: codec rate index (default ${DEMO_DEFAULTS.rateIndex})
   --slide-seconds S     seconds per photo in a slideshow (default ${DEMO_DEFAULTS.slideSeconds})
+  --symmetric           mirror-symmetric extraction (avatar Left/Right swap exactly with a mirrored
+                        camera; twice the extraction cost)
 See docs/demo.md.`;
 
 function numberOption(name: string, value: string | undefined): number | undefined {
@@ -100,6 +102,7 @@ export const demoCommand: Command = {
         coder: { type: 'string' },
         'rate-index': { type: 'string' },
         'slide-seconds': { type: 'string' },
+        symmetric: { type: 'boolean', default: false },
       },
       strict: true,
     });
@@ -125,6 +128,7 @@ export const demoCommand: Command = {
       coder,
       rateIndex: numberOption('rate-index', values['rate-index']),
       slideSeconds: numberOption('slide-seconds', values['slide-seconds']),
+      symmetric: values.symmetric,
     });
     demo.onLog((line) => process.stdout.write(`${line}\n`));
     const r0 = demo.report();

@@ -40,7 +40,7 @@ Options:
                         (fer2013 default; such rows have cropFallback: true in the sidecar)
   --model-dir DIR       detector/mesh/iris/emotion/refiner ONNX folder (default: packaged models)
   --face-model-dir DIR  face model folder (default: packaged face model)
-  --symmetric           mesh each face crop and its mirror image and average them (2 mesh runs)
+  --symmetric           mirror-symmetric extraction: a second pipeline on each mirrored frame, motion averaged (2x cost)
   --no-refine           skip the expression refinement: the plain 3DMM fit's descriptors
   -q, --quiet           no progress output`;
 

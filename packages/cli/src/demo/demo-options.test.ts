@@ -10,6 +10,7 @@ describe('resolveDemoOptions', () => {
     expect(Object.isFrozen(o)).toBe(true);
     expect([o.coding, o.targetKbps, o.keyFrameIntervalSeconds]).toEqual(['temporal', 2, 2]);
     expect(resolveDemoOptions({ coding: 'intra' }).coding).toBe('intra');
+    expect([o.symmetric, resolveDemoOptions({ symmetric: true }).symmetric]).toEqual([false, true]);
   });
 
   it('throws TypeError for wrong types and RangeError for out-of-range values', () => {
@@ -20,5 +21,6 @@ describe('resolveDemoOptions', () => {
     expect(() => resolveDemoOptions({ coding: 'svc' as never })).toThrow(RangeError);
     expect(() => resolveDemoOptions({ coding: 1 as never })).toThrow(TypeError);
     expect(() => resolveDemoOptions({ targetKbps: -1 })).toThrow(RangeError);
+    expect(() => resolveDemoOptions({ symmetric: 'yes' as never })).toThrow(TypeError);
   });
 });

@@ -43,6 +43,11 @@ export interface DemoOptions {
   readonly rateIndex?: number;
   /** Intra coding: key frame every this many frames (adaptive coders). Default 30. Unit: frames. */
   readonly keyFrameInterval?: number;
+  /**
+   * Mirror-symmetric extraction (`FaceDescriptorExtractorOptions.symmetric`): the avatar's Left/Right
+   * weights swap exactly with a mirrored camera; twice the extraction cost. Default false.
+   */
+  readonly symmetric?: boolean;
 }
 
 /** Stream codings the demo can use (those of the SDK's `coding` option). */
@@ -77,6 +82,7 @@ export const DEMO_DEFAULTS: ResolvedDemoOptions = Object.freeze({
   coder: 'rans' as CoderName,
   rateIndex: 0,
   keyFrameInterval: 30,
+  symmetric: false,
 });
 
 function num(name: string, v: unknown, min: number, max: number, integer = false): void {
@@ -115,5 +121,6 @@ export function resolveDemoOptions(options: DemoOptions = {}): ResolvedDemoOptio
   num('keyFrameIntervalSeconds', o.keyFrameIntervalSeconds, 0, 3600);
   num('rateIndex', o.rateIndex, 0, 255, true);
   num('keyFrameInterval', o.keyFrameInterval, 0, 100_000, true);
+  if (typeof o.symmetric !== 'boolean') throw new TypeError('symmetric must be a boolean');
   return Object.freeze(o);
 }

@@ -132,7 +132,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     const { fitter, trained } = await loadFitter(o.faceModelDir);
     const topology = await loadFaceTopology();
     // The expression refiner was trained on the trained face model's descriptors: off for the fallback.
-    const extractor = await FaceDescriptorExtractor.create({ fitter, refine: trained });
+    const extractor = await FaceDescriptorExtractor.create({
+      fitter,
+      refine: trained,
+      symmetric: o.symmetric,
+    });
     cleanups.push(() => extractor.dispose());
     const input = await openInput(o.input, o);
     cleanups.push(() => input.close());

@@ -13,7 +13,7 @@ export interface DescriptorSourceOptions {
   readonly faceModelDir?: string;
   /** A ready fitter (e.g. over an in-memory model); replaces loading from `faceModelDir`. */
   readonly fitter?: FaceFitter;
-  /** Average each mesh with the mesh of the mirrored crop (`FaceMeshDetectorOptions.symmetric`). */
+  /** Mirror-symmetric extraction (`FaceDescriptorExtractorOptions.symmetric`): 2x the cost. */
   readonly symmetric?: boolean;
   /** Expression refinement (emotion network + learned refiner on descriptor[80:144]). Default true. */
   readonly refine?: boolean;

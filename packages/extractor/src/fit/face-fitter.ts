@@ -14,6 +14,7 @@ import {
   poseFromDescriptor,
   shBasis,
   shapeFromDescriptor,
+  vertexMirrorMap,
   vertexNormals,
 } from '@semface/face-model';
 import { loadFaceModel } from '@semface/face-model/node';
@@ -22,7 +23,6 @@ import type { DetectedFace, FittedFace, RgbaFrame } from '../types.js';
 import { sampleColors } from './color-sampling.js';
 import { choleskySolveInPlace, matVec, ridgePseudoInverse } from './linalg.js';
 import { boundaryVertices } from './mesh-boundary.js';
-import { mirrorMap } from './mirror-map.js';
 import { type Similarity, SimilaritySolver, createSimilarity } from './similarity.js';
 
 /** Directory of the face model shipped with the package (`packages/extractor/models/face-model`). */
@@ -143,7 +143,7 @@ export class FaceFitter {
       d,
       model.prior.textureNoiseVariance,
     );
-    this.mirror = mirrorMap(model.meanShape, v);
+    this.mirror = vertexMirrorMap(model.meanShape, v);
     this.shape = new Float64Array(d);
     this.resid = new Float64Array(d);
     this.coef = new Float64Array(this.kShape);

@@ -5,6 +5,5 @@ export {
   type FaceFitterOptions,
 } from './face-fitter.js';
 export type { FrameSize } from '@semface/face-model';
-export { mirrorMap } from './mirror-map.js';
 export { rasterizeMesh } from './rasterize.js';
 export { createSyntheticFaceModel } from './synthetic-face-model.js';

@@ -299,39 +299,3 @@ describe('FaceMeshDetector errors and options', () => {
     await plain.dispose();
   });
 });
-
-describe('symmetric meshing', () => {
-  /** Mean and max distance, in % of the outer-eye-corner distance, between a mesh and the mirror of another. */
-  async function mirrorGap(symmetric: boolean): Promise<{ mean: number; max: number }> {
-    const { meshMirrorPartners } = await import('./mirror-partners.js');
-    const partners = await meshMirrorPartners();
-    const det = await FaceMeshDetector.create({ symmetric });
-    const crop = () => sharp(samplePath(2)).extract({ left: 1300, top: 50, width: 500, height: 500 });
-    const [a] = await det.detect(await toFrame(crop()));
-    const [b] = await det.detect(await toFrame(crop().flop()));
-    await det.dispose();
-    const iod = Math.hypot(pt(a!, 33)[0] - pt(a!, 263)[0], pt(a!, 33)[1] - pt(a!, 263)[1]);
-    let sum = 0;
-    let max = 0;
-    for (let i = 0; i < 468; i++) {
-      const [x, y] = pt(a!, i);
-      const [xm, ym] = pt(b!, partners[i]!);
-      const d = (100 * Math.hypot(x - (500 - xm), y - ym)) / iod;
-      sum += d;
-      max = Math.max(max, d);
-    }
-    return { mean: sum / 468, max };
-  }
-
-  it('gives the mirrored mesh for a mirrored image (MediaPipe alone does not)', async () => {
-    const plain = await mirrorGap(false);
-    const symmetric = await mirrorGap(true);
-    expect(plain.mean).toBeGreaterThan(0.5);
-    expect(symmetric.mean).toBeLessThan(0.3);
-    expect(symmetric.max).toBeLessThan(0.6);
-  });
-
-  it('validates the option', async () => {
-    await expect(FaceMeshDetector.create({ symmetric: 1 as unknown as boolean })).rejects.toThrow(TypeError);
-  });
-});

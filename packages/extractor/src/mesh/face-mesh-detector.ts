@@ -22,7 +22,6 @@ import {
 import { meshBoundingBox, roiFromBox, roiFromDetection, roiFromMesh } from './face-roi.js';
 import { IrisModel } from './iris-model.js';
 import { MeshStabilizer } from './mesh-stabilizer.js';
-import { meshMirrorPartners } from './mirror-partners.js';
 
 /** Per-call options of {@link FaceMeshDetector.detect}. */
 export interface DetectOptions {
@@ -89,7 +88,7 @@ export class FaceMeshDetector {
     return new FaceMeshDetector(
       o,
       new BlazeFace(detector),
-      new FaceMeshModel(mesh, o.symmetric ? await meshMirrorPartners() : undefined),
+      new FaceMeshModel(mesh),
       iris ? new IrisModel(iris) : undefined,
       models,
     );

@@ -14,17 +14,11 @@ export interface RawMesh {
   readonly score: number;
 }
 
-/**
- * The MediaPipe face-mesh model: one rotated face crop in, 468 3D points out. With `partners` (each
- * vertex's left/right counterpart), every crop also runs mirrored and the two meshes are averaged.
- */
+/** The MediaPipe face-mesh model: one rotated face crop in, 468 3D points out. */
 export class FaceMeshModel {
   private readonly point = new Float64Array(2);
 
-  constructor(
-    private readonly session: InferenceSession,
-    private readonly partners?: Uint16Array,
-  ) {}
+  constructor(private readonly session: InferenceSession) {}
 
   /** Runs the mesh on each crop (one batch) and maps the points back to source pixels. */
   async run(frame: RgbaFrame, rois: readonly RotatedRect[]): Promise<RawMesh[]> {
@@ -32,13 +26,10 @@ export class FaceMeshModel {
     const size = MESH_INPUT_SIZE;
     const stride = size * size * 3;
     const n = rois.length;
-    const mirrored = this.partners !== undefined;
-    const batch = mirrored ? 2 * n : n;
-    const input = new Float32Array(stride * batch);
+    const input = new Float32Array(stride * n);
     rois.forEach((roi, b) => sampleCrop(frame, roi, size, input, b * stride, UNIT_RANGE));
-    if (mirrored) for (let b = 0; b < n; b++) mirrorCrop(input, b * stride, (n + b) * stride, size);
     const results = await this.session.run({
-      [this.session.inputNames[0]!]: new Tensor('float32', input, [batch, size, size, 3]),
+      [this.session.inputNames[0]!]: new Tensor('float32', input, [n, size, size, 3]),
     });
     let coords: Float32Array | undefined;
     let flags: Float32Array | undefined;
@@ -50,45 +41,18 @@ export class FaceMeshModel {
     }
     if (!coords || !flags) throw new Error('face-mesh model outputs not found (expected [n,1404] and [n,1])');
     const p = this.point;
-    const partners = this.partners;
     return rois.map((roi, b) => {
       const points = new Float32Array(MESH_VERTEX_COUNT * 3);
       const zScale = roi.size / size;
       const base = b * MESH_VERTEX_COUNT * 3;
-      const flipBase = (n + b) * MESH_VERTEX_COUNT * 3;
       for (let i = 0; i < MESH_VERTEX_COUNT; i++) {
         const o = base + i * 3;
-        let x = coords[o]!;
-        let y = coords[o + 1]!;
-        let z = coords[o + 2]!;
-        if (partners) {
-          // The mirrored crop's partner vertex, mirrored back into this crop's coordinates.
-          const f = flipBase + partners[i]! * 3;
-          x = 0.5 * (x + size - coords[f]!);
-          y = 0.5 * (y + coords[f + 1]!);
-          z = 0.5 * (z + coords[f + 2]!);
-        }
-        cropToSource(roi, size, x, y, p);
+        cropToSource(roi, size, coords[o]!, coords[o + 1]!, p);
         points[i * 3] = p[0]!;
         points[i * 3 + 1] = p[1]!;
-        points[i * 3 + 2] = z * zScale;
+        points[i * 3 + 2] = coords[o + 2]! * zScale;
       }
-      const score = partners ? 0.5 * (flags[b]! + flags[n + b]!) : flags[b]!;
-      return { points, score };
+      return { points, score: flags[b]! };
     });
-  }
-}
-
-/** Writes the horizontal mirror image of the `size` x `size` RGB crop at `from` to `to`. */
-function mirrorCrop(data: Float32Array, from: number, to: number, size: number): void {
-  for (let y = 0; y < size; y++) {
-    const row = y * size * 3;
-    for (let x = 0; x < size; x++) {
-      const s = from + row + x * 3;
-      const d = to + row + (size - 1 - x) * 3;
-      data[d] = data[s]!;
-      data[d + 1] = data[s + 1]!;
-      data[d + 2] = data[s + 2]!;
-    }
   }
 }

@@ -25,13 +25,6 @@ export interface FaceMeshDetectorOptions {
    * Default 1.
    */
   readonly refinePasses: number;
-  /**
-   * Run the mesh model on each crop and on its mirror image and average the two (the mirrored result
-   * relabelled left/right): the mesh of a mirrored image is then the mirrored mesh, which MediaPipe's
-   * model alone is not (0.01-0.02 IOD at eyes and mouth). Costs a second mesh inference per pass.
-   * Default false.
-   */
-  readonly symmetric: boolean;
   /** Mesh crop side relative to the longer face-box edge (> 1). Default 1.5 (MediaPipe). */
   readonly cropScale: number;
   /** onnxruntime threads per operator, integer >= 1. Default 1. */
@@ -60,7 +53,6 @@ export const FACE_MESH_DETECTOR_DEFAULTS: Readonly<FaceMeshDetectorOptions> = Ob
   maxFaces: 10,
   iris: true,
   refinePasses: 1,
-  symmetric: false,
   cropScale: 1.5,
   intraOpNumThreads: 1,
   stabilize: true,
@@ -86,7 +78,6 @@ export function resolveFaceMeshDetectorOptions(
   }
   if (typeof o.iris !== 'boolean') throw new TypeError('iris must be a boolean');
   if (typeof o.stabilize !== 'boolean') throw new TypeError('stabilize must be a boolean');
-  if (typeof o.symmetric !== 'boolean') throw new TypeError('symmetric must be a boolean');
   unitInterval('minScore', o.minScore);
   unitInterval('minMeshScore', o.minMeshScore);
   unitInterval('iouThreshold', o.iouThreshold);

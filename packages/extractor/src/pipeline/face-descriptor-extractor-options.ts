@@ -13,7 +13,14 @@ export interface FaceDescriptorExtractorOptions {
   readonly faceModelDir: string;
   /** A ready fitter (e.g. over an in-memory model); replaces loading from `faceModelDir`. Default none. */
   readonly fitter: FaceFitter | undefined;
-  /** Average each mesh with the mesh of the mirrored crop (`FaceMeshDetectorOptions.symmetric`). Default false. */
+  /**
+   * Mirror-symmetric extraction: a second, independent pipeline (tracker, mesh, fit, emotion, refiner)
+   * runs on the mirror image of every frame, and each face's motion (expression, rotation, translation)
+   * is its own averaged with the mirrored twin's (`DescriptorMirror.average` of `@semface/face-model`).
+   * A mirrored input then gives exactly the mirrored motion, so an avatar's Left/Right weights swap with
+   * the camera's mirror; a face only one pass finds is left out. Doubles the extraction cost. Default
+   * false.
+   */
   readonly symmetric: boolean;
   /**
    * Expression refinement (contracts/expression-refinement.json): run the emotion network on each
@@ -24,7 +31,7 @@ export interface FaceDescriptorExtractorOptions {
   readonly intraOpNumThreads: number;
   /**
    * Further detector options (stabiliser, scores, iris, ...), validated like
-   * `FaceMeshDetector.create`'s; `modelDir`, `symmetric` and `intraOpNumThreads` given here are
+   * `FaceMeshDetector.create`'s; `modelDir` and `intraOpNumThreads` given here are
    * replaced by the options above. Default `{}` (the detector's defaults).
    */
   readonly detector: Readonly<FaceMeshDetectorInit>;
@@ -77,7 +84,6 @@ export function resolveFaceDescriptorExtractorOptions(
   const detector = Object.freeze({
     ...o.detector,
     modelDir: o.modelDir,
-    symmetric: o.symmetric,
     intraOpNumThreads: o.intraOpNumThreads,
   });
   resolveFaceMeshDetectorOptions(detector);

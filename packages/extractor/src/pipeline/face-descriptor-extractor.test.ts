@@ -3,13 +3,15 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DESCRIPTOR_LENGTH } from '@semface/codec-core';
+import { DESCRIPTOR_LENGTH, DescriptorField } from '@semface/codec-core';
+import { DescriptorMirror, MOTION_FIELDS, vertexMirrorMap } from '@semface/face-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidDescriptorError, ModelLoadError } from '../errors.js';
 import { FaceFitter } from '../fit/face-fitter.js';
 import { createSyntheticFaceModel } from '../fit/synthetic-face-model.js';
 import { REFINEMENT_SPEC } from '../generated/refinement-spec.js';
 import { readImageFile } from '../input/image.js';
+import { meshPartners, mirrorFrame } from './mirror-twin.js';
 import { DEFAULT_MODEL_DIR, MODEL_FILES } from '../models/model-files.js';
 import { EmotionSmoother } from '../refine/emotion-smoother.js';
 import { EMOTION_VALUES } from '../refine/emotion-teacher.js';
@@ -43,18 +45,19 @@ describe('FaceDescriptorExtractor options', () => {
       intraOpNumThreads: 1,
       modelDir: DEFAULT_MODEL_DIR,
     });
-    expect(o.detector).toEqual({ modelDir: DEFAULT_MODEL_DIR, symmetric: false, intraOpNumThreads: 1 });
+    expect(o.detector).toEqual({ modelDir: DEFAULT_MODEL_DIR, intraOpNumThreads: 1 });
     expect(resolveFaceDescriptorExtractorOptions({ refine: undefined }).refine).toBe(true);
   });
 
-  it('passes modelDir, symmetric and threads to the detector over its own options', () => {
+  it('passes modelDir and threads to the detector over its own options', () => {
     const o = resolveFaceDescriptorExtractorOptions({
       modelDir: '/m',
       symmetric: true,
       intraOpNumThreads: 2,
       detector: { modelDir: '/other', stabilize: false },
     });
-    expect(o.detector).toEqual({ modelDir: '/m', symmetric: true, intraOpNumThreads: 2, stabilize: false });
+    expect(o.symmetric).toBe(true);
+    expect(o.detector).toEqual({ modelDir: '/m', intraOpNumThreads: 2, stabilize: false });
   });
 
   it('throws TypeError for wrong types and RangeError for out-of-range values', () => {
@@ -205,4 +208,85 @@ describe('FaceDescriptorExtractor on a real photo (shipped models)', () => {
       expect(await e.modelFiles()).toBe(files);
     },
   );
+});
+
+describe('symmetric extraction (a second pipeline on the mirror image)', () => {
+  let sym: FaceDescriptorExtractor;
+  let plain: FaceDescriptorExtractor;
+  let frame: RgbaFrame;
+  let flipped: RgbaFrame;
+  let mirror: DescriptorMirror;
+  beforeAll(async () => {
+    sym = await FaceDescriptorExtractor.create({ symmetric: true, refine: hasRefiner });
+    plain = await FaceDescriptorExtractor.create({ fitter: sym.fitter, refine: hasRefiner });
+    mirror = DescriptorMirror.fromModel(sym.fitter.model);
+    frame = await readImageFile(photo('sample2.jpg'));
+    const copy = mirrorFrame(
+      { extractor: plain, mirror, partners: new Uint16Array(0), frame: undefined },
+      frame,
+    );
+    flipped = { width: copy.width, height: copy.height, data: copy.data.slice() };
+  });
+  afterAll(async () => {
+    await sym?.dispose();
+    await plain?.dispose();
+  });
+
+  /** Largest |a - mirror(b)| over the motion fields, and over expression alone. */
+  function mirrorGap(a: Float32Array, b: Float32Array): number {
+    const m = mirror.mirror(b, new Float64Array(b.length));
+    let max = 0;
+    for (const f of MOTION_FIELDS) {
+      const { start: s, end: e } = DescriptorField[f];
+      for (let k = s; k < e; k++) max = Math.max(max, Math.abs(a[k]! - m[k]!));
+    }
+    return max;
+  }
+
+  it('gives exactly the mirrored motion for a mirrored photo (one pipeline does not)', async () => {
+    const [a] = await sym.extract(frame);
+    const [b] = await sym.extract(flipped);
+    const [pa] = await plain.extract(frame);
+    const [pb] = await plain.extract(flipped);
+    const exact = mirrorGap(a!.descriptor, b!.descriptor);
+    const single = mirrorGap(pa!.descriptor, pb!.descriptor);
+    expect(exact).toBeLessThan(1e-5);
+    expect(single).toBeGreaterThan(100 * exact);
+    // Identity, texture and lighting are the frame's own pass.
+    const id = DescriptorField.identity;
+    expect(a!.descriptor.subarray(id.start, id.end)).toEqual(pa!.descriptor.subarray(id.start, id.end));
+    // The face is the two detections averaged: its mesh mirrors too, and the fit error is against it.
+    const partners = meshPartners(vertexMirrorMap(sym.fitter.model.meanShape, sym.fitter.model.vertexCount));
+    let meshGap = 0;
+    for (let i = 0; i < a!.face.pointCount; i++) {
+      const p = partners[i]!;
+      meshGap = Math.max(meshGap, Math.abs(a!.face.mesh[i * 3]! - (frame.width - b!.face.mesh[p * 3]!)));
+      meshGap = Math.max(meshGap, Math.abs(a!.face.mesh[i * 3 + 1]! - b!.face.mesh[p * 3 + 1]!));
+    }
+    expect(meshGap).toBeLessThan(1e-3);
+    expect(a!.fitErrorPercent).toBe(sym.fitter.fitErrorPercent(a!.face, a!.descriptor, frame));
+    expect(a!.fitErrorPercent).toBeLessThan(1);
+    if (hasRefiner) {
+      const ea = a!.emotionLogProbabilities!;
+      const eb = b!.emotionLogProbabilities!;
+      for (let k = 0; k < EMOTION_VALUES; k++) expect(ea[k]).toBeCloseTo(eb[k]!, 5);
+    }
+  });
+
+  it('tracks video with two trackers: a mirrored clip gives the mirrored motion frame by frame', async () => {
+    const other = await FaceDescriptorExtractor.create({
+      symmetric: true,
+      fitter: sym.fitter,
+      refine: hasRefiner,
+    });
+    try {
+      for (const [i, videoFrame] of (['first', 'next', 'next'] as const).entries()) {
+        const [a] = await sym.extract(frame, { videoFrame, timestampMs: i * 40 });
+        const [b] = await other.extract(flipped, { videoFrame, timestampMs: i * 40 });
+        expect(mirrorGap(a!.descriptor, b!.descriptor)).toBeLessThan(1e-5);
+      }
+    } finally {
+      await other.dispose();
+    }
+  });
 });

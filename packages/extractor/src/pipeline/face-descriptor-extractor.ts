@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { DESCRIPTOR_LENGTH, type ModelRuntime } from '@semface/codec-core';
+import { DescriptorMirror, vertexMirrorMap } from '@semface/face-model';
 import type { FaceDescriptorSource, FaceExtractOptions } from '../batch/descriptor-job.js';
 import { FaceFitter } from '../fit/face-fitter.js';
 import { REFINEMENT_SPEC } from '../generated/refinement-spec.js';
@@ -11,6 +12,7 @@ import { EmotionSmoother } from '../refine/emotion-smoother.js';
 import { EMOTION_VALUES, EmotionTeacher } from '../refine/emotion-teacher.js';
 import { ExpressionRefiner } from '../refine/expression-refiner.js';
 import type { DetectedFace, FittedFace, RgbaFrame } from '../types.js';
+import { type MirrorTwin, meshPartners, mirrorAveraged, mirrorFrame } from './mirror-twin.js';
 import {
   type FaceDescriptorExtractorInit,
   type FaceDescriptorExtractorOptions,
@@ -57,6 +59,8 @@ export class FaceDescriptorExtractor implements FaceDescriptorSource {
     /** The fitter (scratch buffers: one fit at a time). */
     readonly fitter: FaceFitter,
     private readonly refinement: Refinement | undefined,
+    /** With `symmetric`: the second pipeline, run on each frame's mirror image. */
+    private readonly twin: MirrorTwin | undefined,
   ) {}
 
   /**
@@ -81,7 +85,21 @@ export class FaceDescriptorExtractor implements FaceDescriptorSource {
         throw err;
       }
     }
-    return new FaceDescriptorExtractor(o, detector, fitter, refinement);
+    let twin: MirrorTwin | undefined;
+    if (o.symmetric) {
+      try {
+        // The twin shares the fitter (calls never overlap) but has its own tracker and filters.
+        const extractor = await FaceDescriptorExtractor.create({ ...o, symmetric: false, fitter });
+        const { model } = fitter;
+        const partners = meshPartners(vertexMirrorMap(model.meanShape, model.vertexCount));
+        twin = { extractor, mirror: DescriptorMirror.fromModel(model), partners, frame: undefined };
+      } catch (err) {
+        await refinement?.models.dispose();
+        await detector.dispose();
+        throw err;
+      }
+    }
+    return new FaceDescriptorExtractor(o, detector, fitter, refinement, twin);
   }
 
   /** Whether descriptors are refined (option `refine`). */
@@ -101,6 +119,19 @@ export class FaceDescriptorExtractor implements FaceDescriptorSource {
    *   `videoFrame` or `timestampMs`.
    */
   async extract(frame: RgbaFrame, options: Partial<FaceExtractOptions> = {}): Promise<FittedFace[]> {
+    const own = await this.extractOwn(frame, options);
+    const twin = this.twin;
+    if (!twin) return own;
+    const flipped = mirrorFrame(twin, frame);
+    const { cropBox } = options;
+    const seen = await twin.extractor.extract(flipped, {
+      ...options,
+      ...(cropBox ? { cropBox: { ...cropBox, x: frame.width - cropBox.x - cropBox.width } } : {}),
+    });
+    return mirrorAveraged(own, seen, frame, twin, (face, d) => this.fitter.fitErrorPercent(face, d, frame));
+  }
+
+  private async extractOwn(frame: RgbaFrame, options: Partial<FaceExtractOptions>): Promise<FittedFace[]> {
     const { allFaces = false, videoFrame, timestampMs, cropBox } = options;
     if (videoFrame !== undefined && videoFrame !== 'first' && videoFrame !== 'next') {
       throw new TypeError(`videoFrame must be 'first' or 'next', got ${String(videoFrame)}`);
@@ -170,6 +201,7 @@ export class FaceDescriptorExtractor implements FaceDescriptorSource {
   resetTracking(): void {
     this.detector.resetTracking();
     this.smoother.reset();
+    this.twin?.extractor.resetTracking();
   }
 
   /**
@@ -184,6 +216,7 @@ export class FaceDescriptorExtractor implements FaceDescriptorSource {
 
   /** Releases the ONNX sessions; the extractor must not be used afterwards. */
   async dispose(): Promise<void> {
+    await this.twin?.extractor.dispose();
     await this.detector.dispose();
     await this.refinement?.models.dispose();
   }

@@ -1,8 +1,9 @@
 import { DESCRIPTOR_LENGTH, DescriptorField, fieldLength } from '@semface/codec-core/layout';
-import type { FaceModel } from '@semface/face-model';
+import { DescriptorMirror, type FaceModel } from '@semface/face-model';
 import { RigModelError } from '../errors.js';
 import { FACE_RIG_DATA } from './generated/face-rig-data.js';
 import { RIG_VERTICES } from './landmarks.js';
+import { mirrorPartners } from './mirror-partners.js';
 
 /**
  * The rows of the face model at the vertices the rig measures ({@link RIG_VERTICES}): enough to rebuild
@@ -44,7 +45,16 @@ export class FaceRigModel {
     this.rowOf = new Map(vertices.map((v, i) => [v, i]));
   }
 
-  /** Keeps the rig's rows (mean shape, expression basis) of a full face model (`@semface/face-model`). */
+  /**
+   * The rig's rows (mean shape, expression basis) of a full face model (`@semface/face-model`), made
+   * mirror-symmetric: `mean + B c` becomes the average of the model's face and the mirror image of the
+   * model's face for the mirrored coefficients, `(S(c) + P S(M c)) / 2` (`P`: x negated, left/right
+   * partners swapped; `M`: the model's expression mirror, {@link DescriptorMirror}). Why: the learned
+   * expression basis is not closed under mirroring, so the mirrored descriptor alone does not rebuild the
+   * mirrored face; with these rows `shape(mirror(d))` is exactly `mirror(shape(d))`, and a mirrored face
+   * gives exactly swapped Left/Right weights. The rows differ from the model's own by what of a face
+   * its mirror cannot represent (docs/avatars.md, "Mirror").
+   */
   static fromFaceModel(model: FaceModel, vertices: readonly number[] = RIG_VERTICES): FaceRigModel {
     for (const v of vertices) {
       if (!Number.isInteger(v) || v < 0 || v >= model.vertexCount) {
@@ -54,8 +64,8 @@ export class FaceRigModel {
     const full = model.vertexCount * 3;
     const count = model.expressionCount;
     const d = vertices.length * 3;
-    const mean = new Float32Array(d);
-    const basis = new Float32Array(count * d);
+    const mean = new Float64Array(d);
+    const basis = new Float64Array(count * d);
     vertices.forEach((v, i) => {
       for (let c = 0; c < 3; c++) {
         mean[i * 3 + c] = model.meanShape[v * 3 + c]!;
@@ -63,7 +73,38 @@ export class FaceRigModel {
           basis[k * d + i * 3 + c] = model.expressionBasis[k * full + v * 3 + c]!;
       }
     });
-    return new FaceRigModel(vertices, mean, basis);
+    const partners = mirrorPartners(mean);
+    const mirror = DescriptorMirror.fromModel(model).expression;
+    const symMean = new Float32Array(d);
+    const symBasis = new Float32Array(count * d);
+    const half = (
+      own: Float64Array,
+      ownAt: number,
+      other: Float64Array,
+      otherAt: number,
+      out: Float32Array,
+      outAt: number,
+    ): void => {
+      for (let i = 0; i < partners.length; i++) {
+        const p = partners[i]!;
+        out[outAt + i * 3] = (own[ownAt + i * 3]! - other[otherAt + p * 3]!) / 2;
+        out[outAt + i * 3 + 1] = (own[ownAt + i * 3 + 1]! + other[otherAt + p * 3 + 1]!) / 2;
+        out[outAt + i * 3 + 2] = (own[ownAt + i * 3 + 2]! + other[otherAt + p * 3 + 2]!) / 2;
+      }
+    };
+    half(mean, 0, mean, 0, symMean, 0);
+    const mirrored = new Float64Array(d);
+    for (let k = 0; k < count; k++) {
+      // Column k of B M: the face that coefficient k of the mirrored descriptor contributes.
+      mirrored.fill(0);
+      for (let l = 0; l < count; l++) {
+        const m = mirror[l * count + k]!;
+        if (m === 0) continue;
+        for (let j = 0; j < d; j++) mirrored[j] = mirrored[j]! + m * basis[l * d + j]!;
+      }
+      half(basis, k * d, mirrored, 0, symBasis, k * d);
+    }
+    return new FaceRigModel(vertices, symMean, symBasis);
   }
 
   /** Row of mesh vertex `v` in {@link vertices}; throws for a vertex the model does not keep. */

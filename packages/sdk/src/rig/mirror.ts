@@ -1,43 +1,20 @@
-import { RigModelError } from '../errors.js';
 import type { FaceRigModel } from './face-rig-model.js';
 import { type HeadPose, headPoseFromAngles } from './head-pose.js';
+import { mirrorPartners } from './mirror-partners.js';
 
 /**
- * Left/right partners among the rig model's vertices (row indices): row i's partner is the row whose
- * mean position is nearest to row i mirrored across x = 0 (the canonical frame is centred; the
- * extractor's `mirrorMap` does the same on the whole mesh). The landmark set is closed under
- * mirroring, so this is an involution; midline vertices map to themselves.
+ * Left/right partners among the rig model's vertices (row indices); see {@link mirrorPartners}.
+ * @throws RigModelError when the vertices are not closed under mirroring.
  */
 export function rigMirrorMap(model: FaceRigModel): Uint16Array {
-  const n = model.vertices.length;
-  const m = model.mean;
-  const out = new Uint16Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = i;
-    let bestD = Number.POSITIVE_INFINITY;
-    for (let j = 0; j < n; j++) {
-      const d =
-        (m[j * 3]! + m[i * 3]!) ** 2 +
-        (m[j * 3 + 1]! - m[i * 3 + 1]!) ** 2 +
-        (m[j * 3 + 2]! - m[i * 3 + 2]!) ** 2;
-      if (d < bestD) {
-        bestD = d;
-        best = j;
-      }
-    }
-    out[i] = best;
-  }
-  for (let i = 0; i < n; i++) {
-    if (out[out[i]!] !== i) throw new RigModelError('rig vertices are not closed under mirroring');
-  }
-  return out;
+  return mirrorPartners(model.mean);
 }
 
 /**
  * The mirror image of a canonical rig shape (`model.vertices.length * 3`): x negated, left and right
  * partners swapped. What a horizontally flipped camera shows, exactly, at the measured vertices.
- * (Mirroring whole descriptors is not exact: the learned expression basis is not closed under
- * mirroring, so a mirrored mesh projected back keeps ~15% residual.)
+ * ({@link FaceRigModel.fromFaceModel} makes the rows symmetric, so the shape of a mirrored descriptor
+ * is this mirror image.)
  */
 export function mirrorRigShape(
   model: FaceRigModel,
