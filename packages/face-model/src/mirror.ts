@@ -137,13 +137,7 @@ export function componentMirror(
     }
   }
   // B P Bᵀ is symmetric in exact arithmetic (P is a symmetric involution); remove rounding.
-  for (let k = 0; k < count; k++) {
-    for (let l = k + 1; l < count; l++) {
-      const s = (cross[k * count + l]! + cross[l * count + k]!) / 2;
-      cross[k * count + l] = s;
-      cross[l * count + k] = s;
-    }
-  }
+  symmetrize(cross, count);
   const g = symmetricEigen(gram, count);
   const sqrt = (power: number): Float64Array => {
     const out = new Float64Array(count * count);
@@ -160,14 +154,7 @@ export function componentMirror(
   };
   const half = sqrt(0.5);
   const invHalf = sqrt(-0.5);
-  const a = multiply(multiply(invHalf, cross, count), invHalf, count);
-  for (let k = 0; k < count; k++) {
-    for (let l = k + 1; l < count; l++) {
-      const s = (a[k * count + l]! + a[l * count + k]!) / 2;
-      a[k * count + l] = s;
-      a[l * count + k] = s;
-    }
-  }
+  const a = symmetrize(multiply(multiply(invHalf, cross, count), invHalf, count), count);
   const e = symmetricEigen(a, count);
   /** `G^-1/2 V diag(f(λ)) Vᵀ G^1/2`. */
   const spectral = (f: (lambda: number) => number): Float64Array => {
@@ -189,6 +176,18 @@ export function componentMirror(
     own: spectral((l) => 1 / (1 + Math.min(1, Math.abs(l)))),
     closure,
   };
+}
+
+/** Replaces `a` (`n x n`) by `(a + aᵀ) / 2` in place: removes rounding from a matrix symmetric in theory. */
+function symmetrize(a: Float64Array, n: number): Float64Array {
+  for (let k = 0; k < n; k++) {
+    for (let l = k + 1; l < n; l++) {
+      const s = (a[k * n + l]! + a[l * n + k]!) / 2;
+      a[k * n + l] = s;
+      a[l * n + k] = s;
+    }
+  }
+  return a;
 }
 
 function multiply(a: Float64Array, b: Float64Array, n: number): Float64Array {
