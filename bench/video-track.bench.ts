@@ -82,8 +82,12 @@ describe('video path per frame, 512x512, one face, 1 thread (warm)', () => {
     refined.fitter.fit(face, frames[0]!);
   });
   // Minus 'fit only': the refinement (emotion crop + network, refiner, fit error of the result).
-  bench('fit + refinement of a meshed face (fitFaces)', async () => {
-    await refined.fitFaces(frames[0]!, [face]);
+  bench('fit + refinement of a meshed face (fitFaces, one emotion crop as in tracking)', async () => {
+    await refined.fitFaces(frames[0]!, [face], { emotionViews: 'single' });
+  });
+  // Stills (photos, dataset images): the emotion network on 3 crop scales and their mirrors.
+  bench('fit + refinement of a meshed face, still-image emotion views', async () => {
+    await refined.fitFaces(frames[0]!, [face], { emotionViews: 'still' });
   });
   bench('MeshStabilizer.filter only (478 points)', () => {
     stabilizer.filter(face.mesh, n++ / 30);

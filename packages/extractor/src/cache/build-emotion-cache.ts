@@ -2,7 +2,9 @@
  * Command-line entry of the emotion cache builder (a development tool for training the expression
  * refiner, training/refine): for every row of a descriptor cache, the emotion network's
  * log-probabilities on that row's face crop, exactly as the extractor computes them at run time
- * (same frame decoding, same face box from the sidecar, same crop code).
+ * (same frame decoding, same face box from the sidecar, same crop code; still images with the
+ * contract's `stillViews`, video frames one crop, before the tracking path's moving average, which
+ * training applies).
  *
  *   node packages/extractor/dist/cache/build-emotion-cache.js artifacts/cache/fer2013-train.npy [--out F] [--crop-scale S]
  *
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
     const frame = await readImageFile(join(dataRoot, row.source), {
       ...(pre ? { minSide: pre.minSide, padFraction: pre.padFraction } : {}),
     });
-    out.set(await teacher.logProbabilities(frame, [row.box]), i * EMOTION_VALUES);
+    out.set(await teacher.logProbabilities(frame, [row.box], 'still'), i * EMOTION_VALUES);
     if (i % 2000 === 0)
       process.stderr.write(`${i}/${rows.length} rows, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   }

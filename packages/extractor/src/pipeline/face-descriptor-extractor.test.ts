@@ -171,7 +171,7 @@ describe('FaceDescriptorExtractor on a real photo (shipped models)', () => {
       const { alpha } = REFINEMENT_SPEC.emotion.videoSmoothing;
       // Emotion values of a face without the average (fitFaces without a smoother).
       const unsmoothed = async (f: FittedFace) =>
-        (await e.fitFaces(frame, [f.face]))[0]!.emotionLogProbabilities!;
+        (await e.fitFaces(frame, [f.face], { emotionViews: 'single' }))[0]!.emotionLogProbabilities!;
       const [first] = await e.extract(frame, { videoFrame: 'first', timestampMs: 0 });
       expect(first!.emotionLogProbabilities).toHaveLength(EMOTION_VALUES);
       expect(Number.isFinite(first!.fitErrorPercent)).toBe(true);

@@ -9,7 +9,7 @@ import { MODEL_FILES } from '../models/model-files.js';
 import { extractorModels } from '../models/session.js';
 import type { SidecarModel } from '../output/sidecar.js';
 import { EmotionSmoother } from '../refine/emotion-smoother.js';
-import { EMOTION_VALUES, EmotionTeacher } from '../refine/emotion-teacher.js';
+import { EMOTION_VALUES, EmotionTeacher, type EmotionViews } from '../refine/emotion-teacher.js';
 import { ExpressionRefiner } from '../refine/expression-refiner.js';
 import type { DetectedFace, FittedFace, RgbaFrame } from '../types.js';
 import { type MirrorTwin, meshPartners, mirrorAveraged, mirrorFrame } from './mirror-twin.js';
@@ -27,6 +27,12 @@ export interface FitFacesOptions {
    * (contract `emotion.videoSmoothing`); its owner restarts it with the track. Default none.
    */
   readonly emotionSmoother?: EmotionSmoother;
+  /**
+   * The crops the emotion network sees ({@link EmotionViews}). Default: `single` with an
+   * `emotionSmoother` (tracking: the values are averaged over frames), `still` without (several crop
+   * scales and their mirrors, contract `emotion.stillViews`).
+   */
+  readonly emotionViews?: EmotionViews;
 }
 
 /** The expression refinement's models, on their own runtime over `modelDir`. */
@@ -166,7 +172,7 @@ export class FaceDescriptorExtractor implements FaceDescriptorSource {
     faces: readonly DetectedFace[],
     options: FitFacesOptions = {},
   ): Promise<FittedFace[]> {
-    const { emotionSmoother } = options;
+    const { emotionSmoother, emotionViews = emotionSmoother ? 'single' : 'still' } = options;
     if (emotionSmoother !== undefined && faces.length > 1) {
       throw new RangeError(`emotionSmoother is for one face, got ${faces.length}`);
     }
@@ -176,6 +182,7 @@ export class FaceDescriptorExtractor implements FaceDescriptorSource {
     const emotion = await teacher.logProbabilities(
       frame,
       fitted.map((f) => f.face.box),
+      emotionViews,
     );
     emotionSmoother?.apply(emotion);
     const refined = await refiner.refine(

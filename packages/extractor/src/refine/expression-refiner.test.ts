@@ -81,6 +81,39 @@ describe('EmotionTeacher', () => {
     expect(await teacher.logProbabilities(frame, [])).toHaveLength(0);
     await expect(EmotionTeacher.create(models, 0)).rejects.toThrow(RangeError);
   });
+
+  it('still views: the mean probability of every contract scale and its mirror image', async () => {
+    const frame = noiseFrame(160, 120, 5);
+    const box = { x: 40, y: 20, width: 60, height: 70 };
+    const base = await EmotionTeacher.create(models);
+    const still = await base.logProbabilities(frame, [box], 'still');
+    // The same crops one by one: each scale on the frame and, mirrored, on the mirrored frame.
+    const mirroredFrame = { ...frame, data: new Uint8Array(frame.data.length) };
+    for (let y = 0; y < frame.height; y++)
+      for (let x = 0; x < frame.width; x++)
+        for (let c = 0; c < 4; c++)
+          mirroredFrame.data[(y * frame.width + frame.width - 1 - x) * 4 + c] =
+            frame.data[(y * frame.width + x) * 4 + c]!;
+    const mirroredBox = { ...box, x: frame.width - box.x - box.width };
+    const sum = new Float64Array(EMOTION_VALUES);
+    const { scales } = emotion.stillViews;
+    for (const scale of scales) {
+      const t = await EmotionTeacher.create(models, scale);
+      for (const [f, b] of [
+        [frame, box],
+        [mirroredFrame, mirroredBox],
+      ] as const) {
+        const v = await t.logProbabilities(f, [b]);
+        for (let k = 0; k < EMOTION_VALUES; k++) sum[k] = sum[k]! + Math.exp(v[k]!) / (2 * scales.length);
+      }
+    }
+    for (let k = 0; k < EMOTION_VALUES; k++) expect(Math.exp(still[k]!)).toBeCloseTo(sum[k]!, 2);
+    // Mirror-invariant by construction: the mirrored face gives the same values.
+    const again = await base.logProbabilities(mirroredFrame, [mirroredBox], 'still');
+    for (let k = 0; k < EMOTION_VALUES; k++) expect(Math.exp(again[k]!)).toBeCloseTo(Math.exp(still[k]!), 2);
+    expect(still).not.toEqual(await base.logProbabilities(frame, [box]));
+    await expect(base.logProbabilities(frame, [box], 'many' as 'still')).rejects.toThrow(TypeError);
+  });
 });
 
 describe.skipIf(!hasRefiner)('ExpressionRefiner (shipped model)', () => {
