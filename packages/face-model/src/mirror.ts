@@ -33,6 +33,26 @@ export function vertexMirrorMap(shape: ArrayLike<number>, vertexCount: number): 
 }
 
 /**
+ * The horizontal mirror image of points (`partners.length * 3`: x, y, z) written to `out`: point i
+ * becomes its partner's point with x reflected to `width - x` (`width` 0 for a canonical frame centred on
+ * x = 0, the frame width for pixel coordinates). `out` must not alias `points`.
+ */
+export function mirrorPoints<T extends Float32Array | Float64Array>(
+  points: ArrayLike<number>,
+  partners: ArrayLike<number>,
+  out: T,
+  width = 0,
+): T {
+  for (let i = 0; i < partners.length; i++) {
+    const p = partners[i]!;
+    out[i * 3] = width - points[p * 3]!;
+    out[i * 3 + 1] = points[p * 3 + 1]!;
+    out[i * 3 + 2] = points[p * 3 + 2]!;
+  }
+  return out;
+}
+
+/**
  * Eigen-decomposition of a symmetric `n x n` matrix (row-major, not modified) by cyclic Jacobi:
  * `a = V diag(values) Vᵀ`, the columns of `vectors` (row-major `n x n`) orthonormal. For the small
  * matrices of a face model's component space (n ≤ 80), where Jacobi is exact to rounding.
@@ -114,12 +134,7 @@ export function componentMirror(
   const d = vertexCount * 3;
   const mirrored = new Float64Array(count * d);
   for (let k = 0; k < count; k++) {
-    for (let i = 0; i < vertexCount; i++) {
-      const p = map[i]!;
-      mirrored[k * d + i * 3] = -basis[k * d + p * 3]!;
-      mirrored[k * d + i * 3 + 1] = basis[k * d + p * 3 + 1]!;
-      mirrored[k * d + i * 3 + 2] = basis[k * d + p * 3 + 2]!;
-    }
+    mirrorPoints(basis.subarray(k * d, (k + 1) * d), map, mirrored.subarray(k * d, (k + 1) * d));
   }
   const gram = new Float64Array(count * count);
   const cross = new Float64Array(count * count);

@@ -1,4 +1,4 @@
-import type { DescriptorMirror } from '@semface/face-model';
+import { type DescriptorMirror, mirrorPoints } from '@semface/face-model';
 import {
   type DetectedFace,
   type FaceBox,
@@ -63,14 +63,8 @@ export function meshPartners(vertexPartners: Uint16Array): Uint16Array {
 
 /** `(a + mirror(b)) / 2` of two meshes in a frame `width` wide (x -> width - x, partners swapped). */
 function averageMesh(a: Float32Array, b: Float32Array, partners: Uint16Array, width: number): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let i = 0; i < a.length / 3; i++) {
-    const p = partners[i]!;
-    out[i * 3] = (a[i * 3]! + width - b[p * 3]!) / 2;
-    out[i * 3 + 1] = (a[i * 3 + 1]! + b[p * 3 + 1]!) / 2;
-    out[i * 3 + 2] = (a[i * 3 + 2]! + b[p * 3 + 2]!) / 2;
-  }
-  return out;
+  const m = mirrorPoints(b, partners.subarray(0, a.length / 3), new Float64Array(a.length), width);
+  return a.map((x, i) => (x + m[i]!) / 2);
 }
 
 /** The mirror-symmetric view of a face from its two detections (boxes, scores and meshes averaged). */

@@ -1,9 +1,9 @@
 import { DESCRIPTOR_LENGTH, DescriptorField, fieldLength } from '@semface/codec-core/layout';
-import { DescriptorMirror, type FaceModel } from '@semface/face-model';
+import { DescriptorMirror, type FaceModel, mirrorPoints } from '@semface/face-model';
 import { RigModelError } from '../errors.js';
 import { FACE_RIG_DATA } from './generated/face-rig-data.js';
 import { RIG_VERTICES } from './landmarks.js';
-import { mirrorPartners } from './mirror-partners.js';
+import { mirrorPartners } from './mirror.js';
 
 /**
  * The rows of the face model at the vertices the rig measures ({@link RIG_VERTICES}): enough to rebuild
@@ -77,32 +77,23 @@ export class FaceRigModel {
     const mirror = DescriptorMirror.fromModel(model).expression;
     const symMean = new Float32Array(d);
     const symBasis = new Float32Array(count * d);
-    const half = (
-      own: Float64Array,
-      ownAt: number,
-      other: Float64Array,
-      otherAt: number,
-      out: Float32Array,
-      outAt: number,
-    ): void => {
-      for (let i = 0; i < partners.length; i++) {
-        const p = partners[i]!;
-        out[outAt + i * 3] = (own[ownAt + i * 3]! - other[otherAt + p * 3]!) / 2;
-        out[outAt + i * 3 + 1] = (own[ownAt + i * 3 + 1]! + other[otherAt + p * 3 + 1]!) / 2;
-        out[outAt + i * 3 + 2] = (own[ownAt + i * 3 + 2]! + other[otherAt + p * 3 + 2]!) / 2;
-      }
-    };
-    half(mean, 0, mean, 0, symMean, 0);
     const mirrored = new Float64Array(d);
+    /** `out[at..] = (own + mirror(other)) / 2` for one `d`-long row. */
+    const half = (own: Float64Array, other: Float64Array, out: Float32Array, at: number): void => {
+      mirrorPoints(other, partners, mirrored);
+      for (let j = 0; j < d; j++) out[at + j] = (own[j]! + mirrored[j]!) / 2;
+    };
+    half(mean, mean, symMean, 0);
+    const combined = new Float64Array(d);
     for (let k = 0; k < count; k++) {
       // Column k of B M: the face that coefficient k of the mirrored descriptor contributes.
-      mirrored.fill(0);
+      combined.fill(0);
       for (let l = 0; l < count; l++) {
         const m = mirror[l * count + k]!;
         if (m === 0) continue;
-        for (let j = 0; j < d; j++) mirrored[j] = mirrored[j]! + m * basis[l * d + j]!;
+        for (let j = 0; j < d; j++) combined[j] = combined[j]! + m * basis[l * d + j]!;
       }
-      half(basis, k * d, mirrored, 0, symBasis, k * d);
+      half(basis.subarray(k * d, (k + 1) * d), combined, symBasis, k * d);
     }
     return new FaceRigModel(vertices, symMean, symBasis);
   }

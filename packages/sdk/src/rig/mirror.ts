@@ -1,6 +1,21 @@
+import { mirrorPoints, vertexMirrorMap } from '@semface/face-model';
+import { RigModelError } from '../errors.js';
 import type { FaceRigModel } from './face-rig-model.js';
 import { type HeadPose, headPoseFromAngles } from './head-pose.js';
-import { mirrorPartners } from './mirror-partners.js';
+
+/**
+ * Left/right partners among rig vertices from their canonical positions (`n * 3`): the face model's
+ * `vertexMirrorMap` on the rig's rows. The rig's landmark set is closed under mirroring, so this must
+ * be an involution; midline vertices map to themselves.
+ * @throws RigModelError when it is not an involution.
+ */
+export function mirrorPartners(positions: ArrayLike<number>): Uint16Array {
+  const out = vertexMirrorMap(positions, positions.length / 3);
+  for (let i = 0; i < out.length; i++) {
+    if (out[out[i]!] !== i) throw new RigModelError('rig vertices are not closed under mirroring');
+  }
+  return out;
+}
 
 /**
  * Left/right partners among the rig model's vertices (row indices); see {@link mirrorPartners}.
@@ -21,14 +36,7 @@ export function mirrorRigShape(
   shape: Float64Array,
   map = rigMirrorMap(model),
 ): Float64Array {
-  const out = new Float64Array(shape.length);
-  for (let i = 0; i < map.length; i++) {
-    const p = map[i]!;
-    out[i * 3] = -shape[p * 3]!;
-    out[i * 3 + 1] = shape[p * 3 + 1]!;
-    out[i * 3 + 2] = shape[p * 3 + 2]!;
-  }
-  return out;
+  return mirrorPoints(shape, map, new Float64Array(shape.length));
 }
 
 /** The head pose seen in a horizontal mirror: pitch kept, yaw and roll negated (`R -> M R M`). */
